@@ -1,0 +1,78 @@
+/**
+ * One party on the signaling channel (a kiosk or a teller) and the media objects it owns
+ * in its current call.
+ */
+import { randomUUID } from 'node:crypto';
+import type { types } from 'mediasoup';
+import type { NotificationData, NotificationName, RtpCapabilities, Role } from '@vtm/shared';
+import { notFound } from '../errors.ts';
+
+/** What a peer needs from its signaling connection. */
+export interface PeerChannel {
+  notify<N extends NotificationName>(name: N, data: NotificationData<N>): void;
+}
+
+export class Peer {
+  readonly id = randomUUID();
+  readonly role: Role;
+  readonly name: string;
+  readonly rtpCapabilities: RtpCapabilities;
+  /** The session this peer is waiting in or taking part in. */
+  sessionId: string | null = null;
+
+  readonly #channel: PeerChannel;
+  readonly #transports = new Map<string, types.WebRtcTransport>();
+  readonly #producers = new Map<string, types.Producer>();
+  readonly #consumers = new Map<string, types.Consumer>();
+
+  constructor(init: { role: Role; name: string; rtpCapabilities: RtpCapabilities; channel: PeerChannel }) {
+    this.role = init.role;
+    this.name = init.name;
+    this.rtpCapabilities = init.rtpCapabilities;
+    this.#channel = init.channel;
+  }
+
+  notify<N extends NotificationName>(name: N, data: NotificationData<N>): void {
+    this.#channel.notify(name, data);
+  }
+
+  get producers(): types.Producer[] {
+    return [...this.#producers.values()];
+  }
+
+  get recvTransport(): types.WebRtcTransport | undefined {
+    return [...this.#transports.values()].find((t) => t.appData['direction'] === 'recv');
+  }
+
+  addTransport(transport: types.WebRtcTransport): void {
+    this.#transports.set(transport.id, transport);
+    transport.observer.once('close', () => this.#transports.delete(transport.id));
+  }
+
+  transport(id: string): types.WebRtcTransport {
+    const transport = this.#transports.get(id);
+    if (!transport) throw notFound('transport');
+    return transport;
+  }
+
+  addProducer(producer: types.Producer): void {
+    this.#producers.set(producer.id, producer);
+    producer.observer.once('close', () => this.#producers.delete(producer.id));
+  }
+
+  addConsumer(consumer: types.Consumer): void {
+    this.#consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+  }
+
+  consumer(id: string): types.Consumer {
+    const consumer = this.#consumers.get(id);
+    if (!consumer) throw notFound('consumer');
+    return consumer;
+  }
+
+  /** Closes every transport, and with them all producers and consumers. */
+  closeMedia(): void {
+    for (const transport of this.#transports.values()) transport.close();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Server configuration, read once from environment variables. Every variable has a
+ * documented default (see README.md); a bad value stops the start with a clear message.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .default('0')
+  .transform((value) => value === '1' || value === 'true');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const EnvSchema = z
+  .object({
+    PORT: port.default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    DATA_DIR: z.string().default('./data'),
+    RTC_MIN_PORT: port.default(40000),
+    RTC_MAX_PORT: port.default(49999),
+    RECORDER_MIN_PORT: port.default(20000),
+    RECORDER_MAX_PORT: port.default(29999),
+    ANNOUNCED_IP: z.string().optional(),
+    MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+    HTTPS: flag,
+    TLS_CERT: z.string().optional(),
+    TLS_KEY: z.string().optional(),
+    FFMPEG_PATH: z.string().default('ffmpeg'),
+    FFPROBE_PATH: z.string().default('ffprobe'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    STATIC_DIR: z.string().optional(),
+  })
+  .refine((env) => env.RTC_MIN_PORT < env.RTC_MAX_PORT, 'RTC_MIN_PORT must be below RTC_MAX_PORT')
+  .refine(
+    (env) => env.RECORDER_MIN_PORT + 1 < env.RECORDER_MAX_PORT,
+    'RECORDER_MIN_PORT must be below RECORDER_MAX_PORT',
+  )
+  .refine((env) => !env.TLS_CERT === !env.TLS_KEY, 'TLS_CERT and TLS_KEY go together');
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseFile: path.join(dataDir, 'vtm.sqlite'),
+    recordingsDir: path.join(dataDir, 'recordings'),
+    rtc: {
+      minPort: e.RTC_MIN_PORT,
+      maxPort: e.RTC_MAX_PORT,
+      announcedAddress: e.ANNOUNCED_IP ?? firstLanAddress() ?? '127.0.0.1',
+    },
+    recorder: {
+      ffmpegPath: e.FFMPEG_PATH,
+      ffprobePath: e.FFPROBE_PATH,
+      minPort: e.RECORDER_MIN_PORT,
+      maxPort: e.RECORDER_MAX_PORT,
+    },
+    mediasoupWorkers: e.MEDIASOUP_WORKERS,
+    tls: e.HTTPS ? { certFile: e.TLS_CERT ?? null, keyFile: e.TLS_KEY ?? null } : null,
+    logLevel: e.LOG_LEVEL,
+    staticDir: {
+      kiosk: path.join(e.STATIC_DIR ?? path.join(repoRoot, 'kiosk'), 'dist'),
+      console: path.join(e.STATIC_DIR ?? path.join(repoRoot, 'teller-console'), 'dist'),
+    },
+  };
+}
+
+/** The address browsers on the LAN can reach when ANNOUNCED_IP is not set. */
+function firstLanAddress(): string | undefined {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    const lan = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (lan) return lan.address;
+  }
+  return undefined;
+}

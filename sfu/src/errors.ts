@@ -1,0 +1,15 @@
+import type { ErrorCode } from '@vtm/shared';
+
+/** A refusal the client is meant to see: a code from the protocol and a plain message. */
+export class RequestError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'RequestError';
+    this.code = code;
+  }
+}
+
+export const notFound = (what: string) => new RequestError('not-found', `${what} not found`);
+export const notAllowed = (why: string) => new RequestError('not-allowed', why);

@@ -1,0 +1,69 @@
+/** The HTTP side: health, the API, and the two built UIs. Controllers stay thin. */
+import fs from 'node:fs';
+import express, { type ErrorRequestHandler } from 'express';
+import type { ApiError } from '@vtm/shared';
+import { RequestError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { WorkerPool } from '../media/worker-pool.ts';
+import type { RecordingService } from '../recording/recording.service.ts';
+import type { Repositories } from '../storage/repositories.ts';
+import { healthController } from './health.controller.ts';
+import { mediaStatsController } from './media-stats.controller.ts';
+import { sessionsController } from './sessions.controller.ts';
+
+const STATUS_BY_CODE: Record<string, number> = {
+  'bad-frame': 400,
+  'invalid-data': 400,
+  'unknown-method': 400,
+  'not-allowed': 403,
+  'not-found': 404,
+  conflict: 409,
+};
+
+export function createHttpApp(deps: {
+  workers: WorkerPool;
+  repos: Repositories;
+  recording: RecordingService;
+  staticDir: { kiosk: string; console: string };
+  logger: Logger;
+}) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '256kb' }));
+  app.use(healthController(deps));
+  app.use(sessionsController(deps));
+  app.use(mediaStatsController(deps));
+
+  for (const [mount, dir] of [['/kiosk', deps.staticDir.kiosk], ['/console', deps.staticDir.console]] as const) {
+    if (!fs.existsSync(dir)) deps.logger.warn({ dir }, `${mount} is not built; run "npm run build"`);
+    app.use(mount, express.static(dir, { index: 'index.html', fallthrough: true }));
+  }
+  app.get('/', (_req, res) => {
+    res.type('html').send(
+      '<!doctype html><meta charset="utf-8"><title>VTM</title>' +
+        '<h1>VTM remote video banking</h1><ul><li><a href="/kiosk/">Kiosk</a></li><li><a href="/console/">Teller console</a></li></ul>',
+    );
+  });
+
+  app.use((_req, res) => {
+    const body: ApiError = { error: { code: 'not-found', message: 'no such route' } };
+    res.status(404).json(body);
+  });
+  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+    let status = 500;
+    let body: ApiError = { error: { code: 'internal', message: 'the server could not do this' } };
+    if (error instanceof RequestError) {
+      status = STATUS_BY_CODE[error.code] ?? 400;
+      body = { error: { code: error.code, message: error.message } };
+    } else if (typeof error?.status === 'number' && error.status < 500) {
+      // body-parser errors: malformed JSON (400), too large (413), bad charset (415)...
+      status = error.status;
+      body = { error: { code: error.type ?? 'bad-request', message: error.expose ? error.message : 'bad request' } };
+    } else {
+      deps.logger.error({ err: error }, 'HTTP request failed');
+    }
+    res.status(status).json(body);
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import type { WorkerPool } from '../media/worker-pool.ts';
+
+/**
+ * What every mediasoup worker holds right now, from worker.dump() and router.dump():
+ * for operators, and for the test that proves a finished call leaks nothing.
+ */
+export function mediaStatsController(deps: { workers: WorkerPool }): Router {
+  const router = Router();
+  router.get('/api/media/stats', async (_req, res) => {
+    const workers = await Promise.all(
+      deps.workers.workers
+        .filter((w) => !w.closed && !w.died)
+        .map(async (worker) => {
+          const dump = await worker.dump();
+          return { pid: worker.pid, routers: dump.routerIds.length };
+        }),
+    );
+    const routers = await deps.workers.routerDumps();
+    res.json({
+      workers,
+      routers: routers.map((d) => ({
+        id: d.id,
+        transports: d.transportIds.length,
+        producers: d.mapProducerIdConsumerIds.length,
+        consumers: d.mapConsumerIdProducerId.length,
+      })),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,41 @@
+import { Router } from 'express';
+import { SessionIdParams, type SessionDetail } from '@vtm/shared';
+import { notFound } from '../errors.ts';
+import type { Repositories } from '../storage/repositories.ts';
+import { paramsOf } from './validate.ts';
+
+export function sessionsController(deps: { repos: Repositories }): Router {
+  const router = Router();
+  router.get('/api/sessions/:sessionId', async (req, res) => {
+    const { sessionId } = paramsOf(SessionIdParams, req);
+    const session = await deps.repos.sessions.get(sessionId);
+    if (!session) throw notFound('session');
+    const [events, recordings] = await Promise.all([
+      deps.repos.events.list(sessionId),
+      deps.repos.recordings.listForSession(sessionId),
+    ]);
+    const detail: SessionDetail = {
+      id: session.id,
+      state: session.state,
+      kioskName: session.kioskName,
+      tellerName: session.tellerName,
+      createdAt: session.createdAt,
+      acceptedAt: session.acceptedAt,
+      endedAt: session.endedAt,
+      endReason: session.endReason,
+      events: events.map((e) => ({ type: e.type, at: e.at, offsetMs: e.offsetMs, payload: e.payload })),
+      recordings: recordings.map((r) => ({
+        id: r.id,
+        state: r.state,
+        startedAt: r.startedAt,
+        endedAt: r.endedAt,
+        sizeBytes: r.sizeBytes,
+        durationMs: r.durationMs,
+        sha256: r.sha256,
+        streams: r.streams,
+      })),
+    };
+    res.json(detail);
+  });
+  return router;
+}

@@ -1,0 +1,142 @@
+/**
+ * One continuous piece of a session's recording: a fixed set of producers, each fed
+ * through a PlainTransport to one ffmpeg process writing one Matroska file. When the set
+ * of producers changes, or ffmpeg dies, the session recorder starts a new segment.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { types } from 'mediasoup';
+import type { RtpParameters } from '@vtm/shared';
+import type { RoomProducer } from '../call/room.ts';
+import { FfmpegProcess } from './ffmpeg-process.ts';
+import { buildRecordingSdp } from './recording-sdp.ts';
+import type { UdpPortAllocator } from './udp-ports.ts';
+
+export interface SegmentFiles {
+  mkv: string;
+  sdp: string;
+  log: string;
+}
+
+export function segmentFiles(dir: string, segment: number): SegmentFiles {
+  const base = path.join(dir, `segment-${String(segment).padStart(3, '0')}`);
+  return { mkv: `${base}.mkv`, sdp: `${base}.sdp`, log: `${base}.ffmpeg.log` };
+}
+
+interface Feed {
+  transport: types.PlainTransport;
+  consumer: types.Consumer;
+  port: number;
+}
+
+export class RecordingSegment {
+  readonly number: number;
+  readonly files: SegmentFiles;
+  /** When packets were let through to ffmpeg: time zero of this segment's file. */
+  startedAt: Date | null = null;
+  readonly #feeds: Feed[] = [];
+  readonly #ports: UdpPortAllocator;
+  #ffmpeg: FfmpegProcess | null = null;
+  #keyframeTimer: NodeJS.Timeout | null = null;
+
+  constructor(init: { number: number; dir: string; ports: UdpPortAllocator }) {
+    this.number = init.number;
+    this.files = segmentFiles(init.dir, init.number);
+    this.#ports = init.ports;
+  }
+
+  get ffmpeg(): FfmpegProcess | null {
+    return this.#ffmpeg;
+  }
+
+  async start(router: types.Router, producers: RoomProducer[], ffmpegPath: string): Promise<void> {
+    for (const { producer } of producers) this.#feeds.push(await this.#feed(router, producer));
+    const sdp = buildRecordingSdp(
+      `vtm-${path.basename(path.dirname(this.files.mkv))}-${this.number}`,
+      this.#feeds.map((f) => ({
+        kind: f.consumer.kind,
+        port: f.port,
+        rtpParameters: f.consumer.rtpParameters as RtpParameters,
+      })),
+    );
+    await fs.mkdir(path.dirname(this.files.mkv), { recursive: true });
+    await fs.writeFile(this.files.sdp, sdp);
+    const ffmpeg = new FfmpegProcess({
+      ffmpegPath,
+      sdpFile: this.files.sdp,
+      outputFile: this.files.mkv,
+      logFile: this.files.log,
+      streamTitles: producers.map((p) => `${p.role}-${p.kind}`),
+    });
+    this.#ffmpeg = ffmpeg;
+    await ffmpeg.waitUntilListening(this.#feeds.flatMap((f) => [f.port, f.port + 1]));
+    for (const feed of this.#feeds) this.#ports.release(feed.port);
+    // Resume all tracks together so ffmpeg's RTCP-based sync starts aligned.
+    await Promise.all(this.#feeds.map((f) => f.consumer.resume()));
+    this.startedAt = new Date();
+    this.#requestKeyFramesUntilOpened(ffmpeg);
+  }
+
+  /** Stops ffmpeg (completing the file) and releases the PlainTransports. */
+  async stop(): Promise<void> {
+    this.#stopKeyFrames();
+    await this.#ffmpeg?.stop();
+    this.#closeFeeds();
+  }
+
+  /** For a segment whose ffmpeg already died: just release the transports. */
+  release(): void {
+    this.#stopKeyFrames();
+    this.#closeFeeds();
+  }
+
+  #closeFeeds(): void {
+    for (const feed of this.#feeds) {
+      feed.transport.close();
+      this.#ports.release(feed.port);
+    }
+  }
+
+  async #feed(router: types.Router, producer: types.Producer): Promise<Feed> {
+    const port = await this.#ports.allocatePair();
+    const transport = await router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+      rtcpMux: false,
+      comedia: false,
+    });
+    await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
+    // Only the codec the producer uses, and no RTX: ffmpeg cannot use retransmissions.
+    const codecs = router.rtpCapabilities.codecs!.filter(
+      (c) => c.mimeType.toLowerCase() === producer.rtpParameters.codecs[0]!.mimeType.toLowerCase(),
+    );
+    const consumer = await transport.consume({
+      producerId: producer.id,
+      rtpCapabilities: { codecs, headerExtensions: [] },
+      paused: true,
+    });
+    return { transport, consumer, port };
+  }
+
+  /**
+   * The file must start on a keyframe: ask for one every second until ffmpeg has opened
+   * its output (its probing can swallow the first).
+   */
+  #requestKeyFramesUntilOpened(ffmpeg: FfmpegProcess): void {
+    const request = () => {
+      for (const feed of this.#feeds) {
+        if (feed.consumer.kind === 'video' && !feed.consumer.closed) void feed.consumer.requestKeyFrame().catch(() => {});
+      }
+    };
+    request();
+    this.#keyframeTimer = setInterval(request, 1000);
+    ffmpeg.once('output-opened', () => {
+      request();
+      this.#stopKeyFrames();
+    });
+  }
+
+  #stopKeyFrames(): void {
+    if (this.#keyframeTimer) clearInterval(this.#keyframeTimer);
+    this.#keyframeTimer = null;
+  }
+}

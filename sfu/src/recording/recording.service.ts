@@ -1,0 +1,90 @@
+/**
+ * The recorder as a whole: starts a SessionRecorder per call, recovers recordings left
+ * unfinished by a crash, and reports whether ffmpeg is usable.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import { promisify } from 'node:util';
+import type { Logger } from '../logger.ts';
+import type { Room } from '../call/room.ts';
+import type { RecordingRepository } from '../storage/repositories.ts';
+import { sealRecordingFile } from './seal-recording.ts';
+import { SessionRecorder } from './session-recorder.ts';
+import { UdpPortAllocator } from './udp-ports.ts';
+
+const run = promisify(execFile);
+
+export interface RecordingConfig {
+  ffmpegPath: string;
+  ffprobePath: string;
+  minPort: number;
+  maxPort: number;
+}
+
+export class RecordingService {
+  readonly #config: RecordingConfig;
+  readonly #recordingsDir: string;
+  readonly #recordings: RecordingRepository;
+  readonly #logger: Logger;
+  readonly #ports: UdpPortAllocator;
+  #ffmpegVersion: string | null = null;
+
+  constructor(init: { config: RecordingConfig; recordingsDir: string; recordings: RecordingRepository; logger: Logger }) {
+    this.#config = init.config;
+    this.#recordingsDir = init.recordingsDir;
+    this.#recordings = init.recordings;
+    this.#logger = init.logger.child({ component: 'recording' });
+    this.#ports = new UdpPortAllocator(init.config.minPort, init.config.maxPort);
+  }
+
+  /** ffmpeg's version line, or null when ffmpeg or ffprobe cannot run. */
+  get ffmpegVersion(): string | null {
+    return this.#ffmpegVersion;
+  }
+
+  async checkTools(): Promise<boolean> {
+    try {
+      const [ffmpeg] = await Promise.all([
+        run(this.#config.ffmpegPath, ['-hide_banner', '-version']),
+        run(this.#config.ffprobePath, ['-hide_banner', '-version']),
+      ]);
+      this.#ffmpegVersion = ffmpeg.stdout.split('\n')[0] ?? 'ffmpeg';
+    } catch {
+      this.#ffmpegVersion = null;
+    }
+    return this.#ffmpegVersion !== null;
+  }
+
+  recorderFor(room: Room): SessionRecorder {
+    return new SessionRecorder(room, {
+      recordings: this.#recordings,
+      ports: this.#ports,
+      ffmpegPath: this.#config.ffmpegPath,
+      ffprobePath: this.#config.ffprobePath,
+      recordingsDir: this.#recordingsDir,
+      logger: this.#logger,
+    });
+  }
+
+  /**
+   * After a crash, recordings still marked as running hold what ffmpeg flushed before it
+   * died. Seal them as interrupted so they are hashed and playable like any other.
+   */
+  async recoverUnfinished(): Promise<number> {
+    const unfinished = await this.#recordings.listUnfinished();
+    for (const recording of unfinished) {
+      const endedAt = new Date().toISOString();
+      const exists = await fs.stat(recording.path).then((s) => s.size > 0, () => false);
+      if (!exists) {
+        await this.#recordings.finish(recording.id, {
+          state: 'failed', endedAt, sizeBytes: null, durationMs: null, streams: [], sha256: null,
+        });
+        continue;
+      }
+      const sealed = await sealRecordingFile(this.#config.ffprobePath, recording.path);
+      await this.#recordings.finish(recording.id, { state: 'interrupted', endedAt, ...sealed });
+      this.#logger.warn({ sessionId: recording.sessionId, segment: recording.segment }, 'recovered an interrupted recording');
+    }
+    return unfinished.length;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Records one call for as long as it lasts, as one or more segments. A new segment
+ * starts when the set of tracks changes (a party joins, leaves or rejoins) or when ffmpeg
+ * dies; each finished segment is sealed (probed, hashed, made read-only) and stored.
+ */
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type { Logger } from '../logger.ts';
+import type { Room } from '../call/room.ts';
+import type { RecordingRepository } from '../storage/repositories.ts';
+import { RecordingSegment } from './recording-segment.ts';
+import { sealRecordingFile } from './seal-recording.ts';
+import type { UdpPortAllocator } from './udp-ports.ts';
+
+/** Waiting this long for the remaining tracks avoids a new segment per track at call start. */
+const TRACK_SETTLE_MS = 1500;
+const FULL_CALL_TRACKS = 4;
+
+export interface SessionRecorderEvents {
+  'segment-started': [info: { segment: number; startedAt: Date; tracks: string[] }];
+  'segment-sealed': [info: { segment: number; endedAt: Date; durationMs: number | null; sha256: string; interrupted: boolean }];
+  'segment-failed': [info: { segment: number; error: string }];
+}
+
+export interface SessionRecorderDeps {
+  recordings: RecordingRepository;
+  ports: UdpPortAllocator;
+  ffmpegPath: string;
+  ffprobePath: string;
+  recordingsDir: string;
+  logger: Logger;
+}
+
+interface ActiveSegment {
+  segment: RecordingSegment;
+  recordingId: number;
+  trackKey: string;
+}
+
+export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
+  readonly #room: Room;
+  readonly #deps: SessionRecorderDeps;
+  readonly #logger: Logger;
+  #active: ActiveSegment | null = null;
+  #nextSegment = 1;
+  #settleTimer: NodeJS.Timeout | null = null;
+  /** Segment changes run one after another. */
+  #queue: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(room: Room, deps: SessionRecorderDeps) {
+    super();
+    this.#room = room;
+    this.#deps = deps;
+    this.#logger = deps.logger.child({ component: 'recorder', sessionId: room.sessionId });
+  }
+
+  get dir(): string {
+    return path.join(this.#deps.recordingsDir, this.#room.sessionId);
+  }
+
+  async start(): Promise<void> {
+    const earlier = await this.#deps.recordings.listForSession(this.#room.sessionId);
+    this.#nextSegment = Math.max(0, ...earlier.map((r) => r.segment)) + 1;
+    this.#room.on('producers-changed', this.#onProducersChanged);
+    this.#onProducersChanged();
+  }
+
+  /** Ends the current segment and seals it. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#room.off('producers-changed', this.#onProducersChanged);
+    if (this.#settleTimer) clearTimeout(this.#settleTimer);
+    await this.#enqueue(() => this.#finishActive(false));
+  }
+
+  readonly #onProducersChanged = (): void => {
+    if (this.#stopped) return;
+    if (this.#settleTimer) clearTimeout(this.#settleTimer);
+    const complete = this.#room.producers.length >= FULL_CALL_TRACKS;
+    this.#settleTimer = setTimeout(() => void this.#enqueue(() => this.#rollSegment()), complete ? 0 : TRACK_SETTLE_MS);
+  };
+
+  #enqueue(step: () => Promise<void>): Promise<void> {
+    this.#queue = this.#queue.then(step).catch((error: unknown) => {
+      this.#logger.error({ err: error }, 'recording step failed');
+    });
+    return this.#queue;
+  }
+
+  /** Starts a new segment for the current tracks, unless they are what is being recorded. */
+  async #rollSegment(): Promise<void> {
+    if (this.#stopped || this.#room.closed) return;
+    const producers = this.#room.producers;
+    const trackKey = producers.map((p) => p.producer.id).join(',');
+    if (this.#active?.trackKey === trackKey && this.#active.segment.ffmpeg?.running) return;
+    await this.#finishActive(false);
+    if (producers.length === 0) return;
+
+    const number = this.#nextSegment++;
+    const segment = new RecordingSegment({ number, dir: this.dir, ports: this.#deps.ports });
+    const recordingId = await this.#deps.recordings.start({
+      sessionId: this.#room.sessionId,
+      segment: number,
+      path: segment.files.mkv,
+      startedAt: new Date().toISOString(),
+    });
+    this.#active = { segment, recordingId, trackKey };
+    try {
+      await segment.start(this.#room.router, producers, this.#deps.ffmpegPath);
+    } catch (error) {
+      segment.release();
+      await segment.ffmpeg?.stop();
+      this.#active = null;
+      await this.#deps.recordings.finish(recordingId, {
+        state: 'failed', endedAt: new Date().toISOString(), sizeBytes: null, durationMs: null, streams: [], sha256: null,
+      });
+      this.emit('segment-failed', { segment: number, error: String(error) });
+      throw error;
+    }
+    segment.ffmpeg?.once('exit', ({ expected }) => {
+      if (expected || this.#stopped) return;
+      this.#logger.warn({ segment: number }, 'ffmpeg exited unexpectedly; starting a new segment');
+      void this.#enqueue(async () => {
+        if (this.#active?.segment === segment) await this.#finishActive(true);
+        await this.#rollSegment();
+      });
+    });
+    this.emit('segment-started', {
+      segment: number,
+      startedAt: segment.startedAt!,
+      tracks: producers.map((p) => `${p.role}-${p.kind}`),
+    });
+  }
+
+  async #finishActive(interrupted: boolean): Promise<void> {
+    const active = this.#active;
+    if (!active) return;
+    this.#active = null;
+    await (interrupted ? active.segment.release() : active.segment.stop());
+    const endedAt = new Date();
+    try {
+      const sealed = await sealRecordingFile(this.#deps.ffprobePath, active.segment.files.mkv);
+      await this.#deps.recordings.finish(active.recordingId, {
+        state: interrupted ? 'interrupted' : 'sealed',
+        endedAt: endedAt.toISOString(),
+        ...sealed,
+      });
+      this.emit('segment-sealed', {
+        segment: active.segment.number,
+        endedAt,
+        durationMs: sealed.durationMs,
+        sha256: sealed.sha256,
+        interrupted,
+      });
+    } catch (error) {
+      await this.#deps.recordings.finish(active.recordingId, {
+        state: 'failed', endedAt: endedAt.toISOString(), sizeBytes: null, durationMs: null, streams: [], sha256: null,
+      });
+      this.emit('segment-failed', { segment: active.segment.number, error: String(error) });
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Builds the whole server from its configuration: storage, media workers, recorder,
+ * sessions, HTTP and signaling. main.ts runs it; tests start it the same way.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { RtpCapabilities } from '@vtm/shared';
+import type { Config } from './config.ts';
+import { createHttpApp } from './http/app.ts';
+import { loadOrCreateTls } from './http/tls.ts';
+import type { Logger } from './logger.ts';
+import { WorkerPool } from './media/worker-pool.ts';
+import { RecordingService } from './recording/recording.service.ts';
+import { SessionService } from './sessions/session.service.ts';
+import { attachSignaling } from './signaling/signaling-server.ts';
+import { createSqliteRepositories } from './storage/sqlite/index.ts';
+
+export interface RunningServer {
+  url: string;
+  /** Ends every session (sealing recordings), then stops media, HTTP and storage. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const repos = createSqliteRepositories(config.databaseFile);
+  const recording = new RecordingService({
+    config: config.recorder,
+    recordingsDir: config.recordingsDir,
+    recordings: repos.recordings,
+    logger,
+  });
+  if (!(await recording.checkTools())) logger.error('ffmpeg/ffprobe not usable: calls will not be recorded');
+  const recovered = await recording.recoverUnfinished();
+  if (recovered) logger.warn({ recovered }, 'sealed recordings left unfinished by an earlier crash');
+
+  const workers = new WorkerPool(config.mediasoupWorkers, logger);
+  await workers.start();
+  const routerRtpCapabilities = await probeRouterCapabilities(workers);
+  const sessions = new SessionService({ repos, workers, recording, listen: config.rtc, logger });
+
+  const app = createHttpApp({ workers, repos, recording, staticDir: config.staticDir, logger });
+  const server = config.tls
+    ? https.createServer(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress]), app)
+    : http.createServer(app);
+  const wss = attachSignaling(server, { sessions, routerRtpCapabilities: () => routerRtpCapabilities, logger });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `${config.tls ? 'https' : 'http'}://localhost:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        await sessions.shutdown();
+        for (const client of wss.clients) client.close(1001, 'server shutting down');
+        wss.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections?.();
+        await workers.close();
+        await repos.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Every call router has the same codecs, so one router tells what all of them offer. */
+async function probeRouterCapabilities(workers: WorkerPool): Promise<RtpCapabilities> {
+  const router = await workers.createRouter();
+  const capabilities = router.rtpCapabilities as RtpCapabilities;
+  router.close();
+  return capabilities;
+}

@@ -1,0 +1,224 @@
+/**
+ * The life of a session: a kiosk asks for a teller and waits in the queue, a teller
+ * accepts, the call runs in a Room while it is recorded, and either side ends it. Every
+ * step is stored as an event, timed against the start of the recording.
+ */
+import { randomUUID } from 'node:crypto';
+import type { types } from 'mediasoup';
+import type { EndReason, Language, QueueEntry, Role, VideoCodec } from '@vtm/shared';
+import { Room, type RtcListenConfig } from '../call/room.ts';
+import type { Peer } from '../call/peer.ts';
+import { RequestError, notAllowed, notFound } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { chooseVideoCodec } from '../media/choose-video-codec.ts';
+import type { WorkerPool } from '../media/worker-pool.ts';
+import type { RecordingService } from '../recording/recording.service.ts';
+import type { SessionRecorder } from '../recording/session-recorder.ts';
+import type { Repositories } from '../storage/repositories.ts';
+
+interface LiveCall {
+  room: Room;
+  recorder: SessionRecorder;
+  /** Time zero for event offsets: when the first recording segment started. */
+  recordingStartedAt: Date | null;
+}
+
+export class SessionService {
+  readonly #repos: Repositories;
+  readonly #workers: WorkerPool;
+  readonly #recording: RecordingService;
+  readonly #listen: RtcListenConfig;
+  readonly #logger: Logger;
+  readonly #tellers = new Set<Peer>();
+  readonly #waiting = new Map<string, { kiosk: Peer; entry: QueueEntry }>();
+  readonly #calls = new Map<string, LiveCall>();
+  /** Sessions being ended, so that both sides hanging up at once end it once. */
+  readonly #ending = new Map<string, Promise<void>>();
+
+  constructor(init: { repos: Repositories; workers: WorkerPool; recording: RecordingService; listen: RtcListenConfig; logger: Logger }) {
+    this.#repos = init.repos;
+    this.#workers = init.workers;
+    this.#recording = init.recording;
+    this.#listen = init.listen;
+    this.#logger = init.logger.child({ component: 'sessions' });
+    this.#workers.on('routers-lost', (routers) => void this.#onRoutersLost(routers));
+  }
+
+  get liveCallCount(): number {
+    return this.#calls.size;
+  }
+
+  /** The call's room, for media requests; refuses peers that are not in a call. */
+  roomOf(peer: Peer): Room {
+    const call = peer.sessionId ? this.#calls.get(peer.sessionId) : undefined;
+    if (!call) throw notAllowed('not in a call');
+    return call.room;
+  }
+
+  addTeller(teller: Peer): void {
+    this.#tellers.add(teller);
+    teller.notify('queue.updated', { entries: this.queue() });
+  }
+
+  queue(): QueueEntry[] {
+    return [...this.#waiting.values()].map((w) => w.entry);
+  }
+
+  async create(kiosk: Peer, language: Language): Promise<string> {
+    if (kiosk.sessionId) throw notAllowed('this kiosk already has a session');
+    const id = randomUUID();
+    const createdAt = new Date().toISOString();
+    await this.#repos.sessions.create({ id, kioskName: kiosk.name, language, createdAt });
+    await this.#repos.participants.add({ sessionId: id, role: 'kiosk', displayName: kiosk.name, joinedAt: createdAt });
+    kiosk.sessionId = id;
+    this.#waiting.set(id, { kiosk, entry: { sessionId: id, kioskName: kiosk.name, language, waitingSince: createdAt } });
+    await this.recordEvent(id, 'session.created', { kioskName: kiosk.name, language });
+    this.#broadcastQueue();
+    return id;
+  }
+
+  async accept(teller: Peer, sessionId: string): Promise<VideoCodec> {
+    if (teller.sessionId) throw notAllowed('finish the current call first');
+    const waiting = this.#waiting.get(sessionId);
+    if (!waiting) {
+      const known = await this.#repos.sessions.get(sessionId);
+      throw known ? new RequestError('conflict', 'this customer has already been taken') : notFound('session');
+    }
+    const videoCodec = chooseVideoCodec(waiting.kiosk.rtpCapabilities, teller.rtpCapabilities);
+    const at = new Date().toISOString();
+    // Claim the session in memory before the first await: a second accept sees it gone.
+    this.#waiting.delete(sessionId);
+    const won = await this.#repos.sessions.accept(sessionId, { tellerName: teller.name, videoCodec, at });
+    if (!won) throw new RequestError('conflict', 'this customer has already been taken');
+    this.#broadcastQueue();
+
+    const router = await this.#workers.createRouter();
+    if (waiting.kiosk.sessionId !== sessionId) {
+      // The kiosk left while the call was being set up.
+      router.close();
+      throw new RequestError('conflict', 'the customer has left');
+    }
+    teller.sessionId = sessionId;
+    const room = new Room({ sessionId, router, videoCodec, listen: this.#listen });
+    room.join(waiting.kiosk);
+    room.join(teller);
+    const recorder = this.#recording.recorderFor(room);
+    const call: LiveCall = { room, recorder, recordingStartedAt: null };
+    this.#calls.set(sessionId, call);
+    this.#followRecorder(sessionId, call);
+    await this.#repos.participants.add({ sessionId, role: 'teller', displayName: teller.name, joinedAt: at });
+    await this.recordEvent(sessionId, 'session.accepted', { tellerName: teller.name, videoCodec });
+    await recorder.start();
+    waiting.kiosk.notify('session.accepted', { sessionId, tellerName: teller.name, videoCodec });
+    return videoCodec;
+  }
+
+  async hangup(peer: Peer): Promise<void> {
+    if (!peer.sessionId) throw notAllowed('not in a session');
+    await this.end(peer.sessionId, 'hung-up', peer.role);
+  }
+
+  /** A signaling connection closed: whatever it was doing ends. */
+  async disconnected(peer: Peer): Promise<void> {
+    this.#tellers.delete(peer);
+    if (!peer.sessionId) return;
+    const waiting = this.#waiting.has(peer.sessionId);
+    await this.end(peer.sessionId, waiting ? 'cancelled' : 'peer-disconnected', peer.role);
+  }
+
+  /**
+   * Ends a session: tells the other side at once, then stops and seals the recording
+   * and releases every media object.
+   */
+  end(sessionId: string, reason: EndReason, by: Role | null): Promise<void> {
+    const pending = this.#ending.get(sessionId);
+    if (pending) return pending;
+    const ending = this.#end(sessionId, reason, by).finally(() => this.#ending.delete(sessionId));
+    this.#ending.set(sessionId, ending);
+    return ending;
+  }
+
+  async shutdown(): Promise<void> {
+    const ids = [...this.#waiting.keys(), ...this.#calls.keys()];
+    await Promise.all(ids.map((id) => this.end(id, 'server-shutdown', null)));
+  }
+
+  async recordEvent(sessionId: string, type: string, payload: unknown = {}, at = new Date()): Promise<void> {
+    const started = this.#calls.get(sessionId)?.recordingStartedAt;
+    await this.#repos.events.append({
+      sessionId,
+      type,
+      at: at.toISOString(),
+      offsetMs: started ? at.getTime() - started.getTime() : null,
+      payload,
+    });
+  }
+
+  async #end(sessionId: string, reason: EndReason, by: Role | null): Promise<void> {
+    const at = new Date();
+    const waiting = this.#waiting.get(sessionId);
+    const call = this.#calls.get(sessionId);
+    const peers = call ? call.room.peers : waiting ? [waiting.kiosk] : [];
+    for (const peer of peers) {
+      peer.sessionId = null;
+      if (peer.role !== by) peer.notify('session.ended', { sessionId, reason, by });
+    }
+    if (waiting) {
+      this.#waiting.delete(sessionId);
+      this.#broadcastQueue();
+    }
+    const ended = await this.#repos.sessions.end(sessionId, { reason, at: at.toISOString() });
+    if (!ended && !call) return;
+    await this.recordEvent(sessionId, 'session.ended', { reason, by }, at);
+    for (const role of ['kiosk', 'teller'] as const) await this.#repos.participants.markLeft(sessionId, role, at.toISOString());
+    if (!call) return;
+    try {
+      await call.recorder.stop();
+    } finally {
+      call.room.close();
+      this.#calls.delete(sessionId);
+    }
+    this.#logger.info({ sessionId, reason, by }, 'session ended');
+  }
+
+  #followRecorder(sessionId: string, call: LiveCall): void {
+    const notifyAll = (state: 'recording' | 'stopped' | 'failed') => {
+      for (const peer of call.room.peers) {
+        peer.notify('recording.state', { state, startedAt: call.recordingStartedAt?.toISOString() ?? null });
+      }
+    };
+    call.recorder.on('segment-started', ({ segment, startedAt, tracks }) => {
+      call.recordingStartedAt ??= startedAt;
+      void this.recordEvent(sessionId, 'recording.started', { segment, tracks }, startedAt);
+      notifyAll('recording');
+    });
+    call.recorder.on('segment-sealed', ({ segment, endedAt, durationMs, sha256, interrupted }) => {
+      void this.recordEvent(sessionId, interrupted ? 'recording.interrupted' : 'recording.sealed', { segment, durationMs, sha256 }, endedAt);
+    });
+    call.recorder.on('segment-failed', ({ segment, error }) => {
+      void this.recordEvent(sessionId, 'recording.failed', { segment, error });
+      notifyAll('failed');
+    });
+  }
+
+  #broadcastQueue(): void {
+    const entries = this.queue();
+    for (const teller of this.#tellers) teller.notify('queue.updated', { entries });
+  }
+
+  /** A worker died: move its calls to fresh routers and have both sides set up media again. */
+  async #onRoutersLost(routers: types.Router[]): Promise<void> {
+    const lost = new Set(routers);
+    for (const [sessionId, call] of this.#calls) {
+      if (!lost.has(call.room.router)) continue;
+      try {
+        call.room.replaceRouter(await this.#workers.createRouter());
+        await this.recordEvent(sessionId, 'media.reset', { reason: 'worker-died' });
+        for (const peer of call.room.peers) peer.notify('media.reset', { sessionId });
+      } catch (error) {
+        this.#logger.error({ err: error, sessionId }, 'could not move a call to a new worker');
+        await this.end(sessionId, 'media-failure', null);
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What the server does for each signaling request. Each handler gets the calling peer
+ * and data already validated against the protocol schema, and returns the reply data.
+ */
+import type { Method, RequestData, ResponseData, RtpCapabilities } from '@vtm/shared';
+import { Peer, type PeerChannel } from '../call/peer.ts';
+import { notAllowed } from '../errors.ts';
+import type { SessionService } from '../sessions/session.service.ts';
+
+export interface HandlerContext {
+  /** The peer of this connection; null until it has said hello. */
+  peer: Peer | null;
+  channel: PeerChannel;
+  sessions: SessionService;
+  routerRtpCapabilities: () => RtpCapabilities;
+}
+
+type Handler<M extends Method> = (ctx: HandlerContext, data: RequestData<M>) => Promise<ResponseData<M>>;
+
+function requirePeer(ctx: HandlerContext, role?: Peer['role']): Peer {
+  if (!ctx.peer) throw notAllowed('say hello first');
+  if (role && ctx.peer.role !== role) throw notAllowed(`only a ${role} may do this`);
+  return ctx.peer;
+}
+
+export const handlers: { [M in Method]: Handler<M> } = {
+  async hello(ctx, { role, name, rtpCapabilities }) {
+    if (ctx.peer) throw notAllowed('hello was already said');
+    ctx.peer = new Peer({ role, name, rtpCapabilities, channel: ctx.channel });
+    if (role === 'teller') ctx.sessions.addTeller(ctx.peer);
+    return { peerId: ctx.peer.id, routerRtpCapabilities: ctx.routerRtpCapabilities() };
+  },
+
+  async 'session.create'(ctx, { language }) {
+    const sessionId = await ctx.sessions.create(requirePeer(ctx, 'kiosk'), language);
+    return { sessionId };
+  },
+
+  async 'session.accept'(ctx, { sessionId }) {
+    const videoCodec = await ctx.sessions.accept(requirePeer(ctx, 'teller'), sessionId);
+    return { sessionId, videoCodec };
+  },
+
+  async 'session.hangup'(ctx) {
+    await ctx.sessions.hangup(requirePeer(ctx));
+    return {};
+  },
+
+  async 'transport.create'(ctx, { direction }) {
+    const peer = requirePeer(ctx);
+    return ctx.sessions.roomOf(peer).createTransport(peer, direction);
+  },
+
+  async 'transport.connect'(ctx, { transportId, dtlsParameters }) {
+    const peer = requirePeer(ctx);
+    await ctx.sessions.roomOf(peer).connectTransport(peer, transportId, dtlsParameters);
+    return {};
+  },
+
+  async 'transport.restartIce'(ctx, { transportId }) {
+    const peer = requirePeer(ctx);
+    return { iceParameters: await ctx.sessions.roomOf(peer).restartIce(peer, transportId) };
+  },
+
+  async produce(ctx, { transportId, kind, rtpParameters }) {
+    const peer = requirePeer(ctx);
+    return { producerId: await ctx.sessions.roomOf(peer).produce(peer, transportId, kind, rtpParameters) };
+  },
+
+  async 'consumer.resume'(ctx, { consumerId }) {
+    const peer = requirePeer(ctx);
+    await ctx.sessions.roomOf(peer).resumeConsumer(peer, consumerId);
+    return {};
+  },
+};

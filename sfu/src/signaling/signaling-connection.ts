@@ -1,0 +1,103 @@
+/**
+ * One WebSocket: parses and validates every frame against the shared protocol, runs the
+ * handler, and answers. A bad frame gets an error reply and changes nothing.
+ */
+import type { WebSocket } from 'ws';
+import {
+  RequestFrame,
+  isMethod,
+  requests,
+  type ErrorCode,
+  type NotificationData,
+  type NotificationName,
+  type ServerFrame,
+} from '@vtm/shared';
+import { RequestError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { handlers, type HandlerContext } from './handlers.ts';
+
+/** A client that keeps sending garbage is cut off rather than answered forever. */
+const MAX_BAD_FRAMES = 50;
+export const CLOSE_TOO_MANY_BAD_FRAMES = 4400;
+
+export class SignalingConnection {
+  readonly #socket: WebSocket;
+  readonly #logger: Logger;
+  readonly #ctx: HandlerContext;
+  #badFrames = 0;
+  /** Requests run one at a time, in order, so a client sees its own effects in sequence. */
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(socket: WebSocket, ctx: Omit<HandlerContext, 'peer' | 'channel'>, logger: Logger) {
+    this.#socket = socket;
+    this.#logger = logger;
+    this.#ctx = { ...ctx, peer: null, channel: { notify: (name, data) => this.notify(name, data) } };
+    socket.on('message', (raw, isBinary) => {
+      this.#queue = this.#queue.then(() => this.#onFrame(raw, isBinary));
+    });
+    socket.once('close', () => {
+      this.#queue = this.#queue.then(() => this.#onClose());
+    });
+  }
+
+  notify<N extends NotificationName>(notification: N, data: NotificationData<N>): void {
+    this.#send({ notification, data });
+  }
+
+  async #onFrame(raw: unknown, isBinary: boolean): Promise<void> {
+    const text = isBinary ? null : String(raw);
+    let json: unknown;
+    try {
+      if (text === null) throw new Error('binary');
+      json = JSON.parse(text);
+    } catch {
+      return this.#reject(null, 'bad-frame', text === null ? 'binary frames are not accepted' : 'frame is not valid JSON');
+    }
+    const frame = RequestFrame.safeParse(json);
+    if (!frame.success) return this.#reject(idOf(json), 'bad-frame', 'frame must be {id, method, data}');
+    const { id, method } = frame.data;
+    if (!isMethod(method)) return this.#reject(id, 'unknown-method', `unknown method "${method.slice(0, 64)}"`);
+    const data = requests[method].data.safeParse(frame.data.data ?? {});
+    if (!data.success) {
+      const where = data.error.issues[0];
+      return this.#reject(id, 'invalid-data', `${method}: ${where?.path.join('.') || 'data'}: ${where?.message ?? 'invalid'}`);
+    }
+    try {
+      const handler = handlers[method] as (ctx: HandlerContext, d: unknown) => Promise<unknown>;
+      const result = await handler(this.#ctx, data.data);
+      this.#send({ id, ok: true, data: result });
+    } catch (error) {
+      if (error instanceof RequestError) return this.#send({ id, ok: false, error: { code: error.code, message: error.message } });
+      if (error instanceof TypeError) {
+        // mediasoup rejects semantically invalid parameters with TypeError.
+        return this.#send({ id, ok: false, error: { code: 'invalid-data', message: error.message } });
+      }
+      this.#logger.error({ err: error, method }, 'request failed');
+      this.#send({ id, ok: false, error: { code: 'internal', message: 'the server could not do this' } });
+    }
+  }
+
+  #reject(id: number | null, code: ErrorCode, message: string): void {
+    this.#send({ id, ok: false, error: { code, message } });
+    if (++this.#badFrames >= MAX_BAD_FRAMES) this.#socket.close(CLOSE_TOO_MANY_BAD_FRAMES, 'too many bad frames');
+  }
+
+  async #onClose(): Promise<void> {
+    const peer = this.#ctx.peer;
+    if (!peer) return;
+    try {
+      await this.#ctx.sessions.disconnected(peer);
+    } catch (error) {
+      this.#logger.error({ err: error }, 'cleanup after disconnect failed');
+    }
+  }
+
+  #send(frame: ServerFrame): void {
+    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.send(JSON.stringify(frame));
+  }
+}
+
+function idOf(json: unknown): number | null {
+  const id = (json as { id?: unknown } | null)?.id;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? id : null;
+}

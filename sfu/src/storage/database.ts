@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations, type Migration } from './migrations.ts';
+
+export type SqliteDatabase = Database.Database;
+
+/** Opens (creating if needed) the SQLite file and brings its schema up to date. */
+export function openSqliteDatabase(file: string, list: readonly Migration[] = migrations): SqliteDatabase {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  // WAL keeps committed rows safe when the process is killed, and lets readers run
+  // while the recorder writes.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, list);
+  return db;
+}
+
+export function migrate(db: SqliteDatabase, list: readonly Migration[]): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = new Set(
+    db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+  );
+  const newlyApplied: number[] = [];
+  for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    })();
+    newlyApplied.push(migration.version);
+  }
+  return newlyApplied;
+}

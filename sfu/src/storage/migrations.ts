@@ -1,0 +1,66 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each. A migration
+ * is never edited once released: add a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'sessions, participants, events, recordings',
+    sql: `
+      CREATE TABLE sessions (
+        id           TEXT PRIMARY KEY,
+        state        TEXT NOT NULL CHECK (state IN ('waiting', 'active', 'ended')),
+        kiosk_name   TEXT NOT NULL,
+        language     TEXT NOT NULL,
+        teller_name  TEXT,
+        video_codec  TEXT,
+        created_at   TEXT NOT NULL,
+        accepted_at  TEXT,
+        ended_at     TEXT,
+        end_reason   TEXT
+      );
+      CREATE INDEX sessions_state ON sessions (state, created_at);
+
+      CREATE TABLE participants (
+        id            INTEGER PRIMARY KEY,
+        session_id    TEXT NOT NULL REFERENCES sessions (id),
+        role          TEXT NOT NULL CHECK (role IN ('kiosk', 'teller')),
+        display_name  TEXT NOT NULL,
+        joined_at     TEXT NOT NULL,
+        left_at       TEXT
+      );
+      CREATE INDEX participants_session ON participants (session_id);
+
+      CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT NOT NULL REFERENCES sessions (id),
+        type        TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        offset_ms   INTEGER,
+        payload     TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX events_session ON events (session_id, id);
+
+      CREATE TABLE recordings (
+        id           INTEGER PRIMARY KEY,
+        session_id   TEXT NOT NULL REFERENCES sessions (id),
+        segment      INTEGER NOT NULL,
+        path         TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('recording', 'sealed', 'interrupted', 'failed')),
+        started_at   TEXT NOT NULL,
+        ended_at     TEXT,
+        size_bytes   INTEGER,
+        duration_ms  INTEGER,
+        streams      TEXT NOT NULL DEFAULT '[]',
+        sha256       TEXT,
+        UNIQUE (session_id, segment)
+      );
+    `,
+  },
+];

@@ -1,0 +1,94 @@
+/**
+ * What the services need from storage, independent of the database behind it. The
+ * SQLite implementations live in ./sqlite; a PostgreSQL one implements the same
+ * interfaces. Methods are async so that a networked database fits without changes
+ * to the services.
+ */
+import type { EndReason, Language, RecordingStream, Role, SessionState, VideoCodec } from '@vtm/shared';
+
+export interface SessionRecord {
+  id: string;
+  state: SessionState;
+  kioskName: string;
+  language: Language;
+  tellerName: string | null;
+  videoCodec: VideoCodec | null;
+  createdAt: string;
+  acceptedAt: string | null;
+  endedAt: string | null;
+  endReason: string | null;
+}
+
+export interface SessionRepository {
+  create(session: { id: string; kioskName: string; language: Language; createdAt: string }): Promise<void>;
+  get(id: string): Promise<SessionRecord | undefined>;
+  listByState(state: SessionState): Promise<SessionRecord[]>;
+  /** Moves a waiting session to active for this teller; false when it was not waiting. */
+  accept(id: string, accept: { tellerName: string; videoCodec: VideoCodec; at: string }): Promise<boolean>;
+  /** Ends a session that has not ended yet; false when it already had. */
+  end(id: string, end: { reason: EndReason; at: string }): Promise<boolean>;
+}
+
+export interface ParticipantRepository {
+  add(p: { sessionId: string; role: Role; displayName: string; joinedAt: string }): Promise<number>;
+  markLeft(sessionId: string, role: Role, at: string): Promise<void>;
+  list(sessionId: string): Promise<Array<{ role: Role; displayName: string; joinedAt: string; leftAt: string | null }>>;
+}
+
+export interface EventRecord {
+  id: number;
+  sessionId: string;
+  type: string;
+  at: string;
+  offsetMs: number | null;
+  payload: unknown;
+}
+
+export interface EventRepository {
+  append(e: { sessionId: string; type: string; at: string; offsetMs: number | null; payload: unknown }): Promise<number>;
+  list(sessionId: string): Promise<EventRecord[]>;
+}
+
+export type RecordingState = 'recording' | 'sealed' | 'interrupted' | 'failed';
+
+export interface RecordingRecord {
+  id: number;
+  sessionId: string;
+  segment: number;
+  path: string;
+  state: RecordingState;
+  startedAt: string;
+  endedAt: string | null;
+  sizeBytes: number | null;
+  durationMs: number | null;
+  streams: RecordingStream[];
+  sha256: string | null;
+}
+
+export interface RecordingRepository {
+  start(r: { sessionId: string; segment: number; path: string; startedAt: string }): Promise<number>;
+  finish(
+    id: number,
+    f: {
+      state: Exclude<RecordingState, 'recording'>;
+      endedAt: string;
+      sizeBytes: number | null;
+      durationMs: number | null;
+      streams: RecordingStream[];
+      sha256: string | null;
+    },
+  ): Promise<void>;
+  listForSession(sessionId: string): Promise<RecordingRecord[]>;
+  /** Recordings still marked as running: after a crash, these need recovering. */
+  listUnfinished(): Promise<RecordingRecord[]>;
+}
+
+export interface Repositories {
+  sessions: SessionRepository;
+  participants: ParticipantRepository;
+  events: EventRepository;
+  recordings: RecordingRepository;
+  /** A cheap query proving the database answers. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

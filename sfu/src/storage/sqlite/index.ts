@@ -1,0 +1,22 @@
+import { openSqliteDatabase } from '../database.ts';
+import type { Repositories } from '../repositories.ts';
+import { SqliteEventRepository } from './event.repository.ts';
+import { SqliteParticipantRepository } from './participant.repository.ts';
+import { SqliteRecordingRepository } from './recording.repository.ts';
+import { SqliteSessionRepository } from './session.repository.ts';
+
+export function createSqliteRepositories(file: string): Repositories {
+  const db = openSqliteDatabase(file);
+  return {
+    sessions: new SqliteSessionRepository(db),
+    participants: new SqliteParticipantRepository(db),
+    events: new SqliteEventRepository(db),
+    recordings: new SqliteRecordingRepository(db),
+    async ping() {
+      return db.prepare('SELECT 1').pluck().get() === 1;
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './protocol/media.ts';
+export * from './protocol/signaling.ts';
+export * from './protocol/http.ts';

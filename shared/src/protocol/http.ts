@@ -1,0 +1,61 @@
+/** Schemas of the HTTP API's bodies and replies. */
+import { z } from 'zod';
+import { SessionId, SessionState } from './signaling.ts';
+
+export const HealthReport = z.object({
+  ok: z.boolean(),
+  workers: z.object({ expected: z.number().int(), alive: z.number().int() }),
+  database: z.object({ ok: z.boolean() }),
+  recorder: z.object({ ok: z.boolean(), ffmpeg: z.string().nullable() }),
+  uptimeSeconds: z.number(),
+});
+export type HealthReport = z.infer<typeof HealthReport>;
+
+export const ApiError = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+export const RecordingStream = z.object({
+  index: z.number().int(),
+  codecType: z.enum(['audio', 'video']),
+  codecName: z.string(),
+  /** Which party and track this stream carries, e.g. "kiosk-video". */
+  title: z.string().nullable(),
+});
+export type RecordingStream = z.infer<typeof RecordingStream>;
+
+export const RecordingSummary = z.object({
+  id: z.number().int(),
+  state: z.enum(['recording', 'sealed', 'interrupted', 'failed']),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime().nullable(),
+  sizeBytes: z.number().int().nullable(),
+  durationMs: z.number().int().nullable(),
+  sha256: z.string().nullable(),
+  streams: z.array(RecordingStream),
+});
+export type RecordingSummary = z.infer<typeof RecordingSummary>;
+
+export const SessionEventView = z.object({
+  type: z.string(),
+  at: z.iso.datetime(),
+  offsetMs: z.number().int().nullable(),
+  payload: z.unknown(),
+});
+
+export const SessionDetail = z.object({
+  id: SessionId,
+  state: SessionState,
+  kioskName: z.string(),
+  tellerName: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  acceptedAt: z.iso.datetime().nullable(),
+  endedAt: z.iso.datetime().nullable(),
+  endReason: z.string().nullable(),
+  events: z.array(SessionEventView),
+  recordings: z.array(RecordingSummary),
+});
+export type SessionDetail = z.infer<typeof SessionDetail>;
+
+export const SessionIdParams = z.object({ sessionId: SessionId });
