@@ -16,7 +16,8 @@ export class Peer {
   readonly id = randomUUID();
   readonly role: Role;
   readonly name: string;
-  readonly rtpCapabilities: RtpCapabilities;
+  /** What this browser can receive; given when it creates or accepts a session. */
+  rtpCapabilities: RtpCapabilities = {};
   /** The session this peer is waiting in or taking part in. */
   sessionId: string | null = null;
 
@@ -25,10 +26,9 @@ export class Peer {
   readonly #producers = new Map<string, types.Producer>();
   readonly #consumers = new Map<string, types.Consumer>();
 
-  constructor(init: { role: Role; name: string; rtpCapabilities: RtpCapabilities; channel: PeerChannel }) {
+  constructor(init: { role: Role; name: string; channel: PeerChannel }) {
     this.role = init.role;
     this.name = init.name;
-    this.rtpCapabilities = init.rtpCapabilities;
     this.#channel = init.channel;
   }
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
-import type { EndReason, Language, QueueEntry, Role, VideoCodec } from '@vtm/shared';
+import type { EndReason, Language, QueueEntry, Role, RtpCapabilities, VideoCodec } from '@vtm/shared';
 import { Room, type RtcListenConfig } from '../call/room.ts';
 import type { Peer } from '../call/peer.ts';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
@@ -64,8 +64,10 @@ export class SessionService {
     return [...this.#waiting.values()].map((w) => w.entry);
   }
 
-  async create(kiosk: Peer, language: Language): Promise<string> {
+  async create(kiosk: Peer, request: { language: Language; rtpCapabilities: RtpCapabilities }): Promise<string> {
     if (kiosk.sessionId) throw notAllowed('this kiosk already has a session');
+    const { language } = request;
+    kiosk.rtpCapabilities = request.rtpCapabilities;
     const id = randomUUID();
     const createdAt = new Date().toISOString();
     await this.#repos.sessions.create({ id, kioskName: kiosk.name, language, createdAt });
@@ -77,13 +79,15 @@ export class SessionService {
     return id;
   }
 
-  async accept(teller: Peer, sessionId: string): Promise<VideoCodec> {
+  async accept(teller: Peer, request: { sessionId: string; rtpCapabilities: RtpCapabilities }): Promise<VideoCodec> {
     if (teller.sessionId) throw notAllowed('finish the current call first');
+    const { sessionId } = request;
     const waiting = this.#waiting.get(sessionId);
     if (!waiting) {
       const known = await this.#repos.sessions.get(sessionId);
       throw known ? new RequestError('conflict', 'this customer has already been taken') : notFound('session');
     }
+    teller.rtpCapabilities = request.rtpCapabilities;
     const videoCodec = chooseVideoCodec(waiting.kiosk.rtpCapabilities, teller.rtpCapabilities);
     const at = new Date().toISOString();
     // Claim the session in memory before the first await: a second accept sees it gone.

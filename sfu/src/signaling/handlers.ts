@@ -24,20 +24,20 @@ function requirePeer(ctx: HandlerContext, role?: Peer['role']): Peer {
 }
 
 export const handlers: { [M in Method]: Handler<M> } = {
-  async hello(ctx, { role, name, rtpCapabilities }) {
+  async hello(ctx, { role, name }) {
     if (ctx.peer) throw notAllowed('hello was already said');
-    ctx.peer = new Peer({ role, name, rtpCapabilities, channel: ctx.channel });
+    ctx.peer = new Peer({ role, name, channel: ctx.channel });
     if (role === 'teller') ctx.sessions.addTeller(ctx.peer);
     return { peerId: ctx.peer.id, routerRtpCapabilities: ctx.routerRtpCapabilities() };
   },
 
-  async 'session.create'(ctx, { language }) {
-    const sessionId = await ctx.sessions.create(requirePeer(ctx, 'kiosk'), language);
+  async 'session.create'(ctx, { language, rtpCapabilities }) {
+    const sessionId = await ctx.sessions.create(requirePeer(ctx, 'kiosk'), { language, rtpCapabilities });
     return { sessionId };
   },
 
-  async 'session.accept'(ctx, { sessionId }) {
-    const videoCodec = await ctx.sessions.accept(requirePeer(ctx, 'teller'), sessionId);
+  async 'session.accept'(ctx, { sessionId, rtpCapabilities }) {
+    const videoCodec = await ctx.sessions.accept(requirePeer(ctx, 'teller'), { sessionId, rtpCapabilities });
     return { sessionId, videoCodec };
   },
 

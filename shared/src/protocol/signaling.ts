@@ -75,19 +75,19 @@ const Empty = z.object({}).strict();
 
 /** Client → server requests, each with the shape of its data and of its reply. */
 export const requests = {
-  /** First message on every connection: who is calling, and what the browser can decode. */
+  /** First message on every connection: who is calling. The reply says what the server's routers offer. */
   hello: {
-    data: z.object({ role: Role, name: DisplayName, rtpCapabilities: RtpCapabilities }).strict(),
+    data: z.object({ role: Role, name: DisplayName }).strict(),
     response: z.object({ peerId: EntityId, routerRtpCapabilities: RtpCapabilities }),
   },
-  /** Kiosk: "call a teller". Puts a new session in the queue. */
+  /** Kiosk: "call a teller". Puts a new session in the queue. Carries what this browser can receive. */
   'session.create': {
-    data: z.object({ language: Language }).strict(),
+    data: z.object({ language: Language, rtpCapabilities: RtpCapabilities }).strict(),
     response: z.object({ sessionId: SessionId }),
   },
   /** Teller: take a waiting session. Exactly one of two simultaneous accepts wins. */
   'session.accept': {
-    data: z.object({ sessionId: SessionId }).strict(),
+    data: z.object({ sessionId: SessionId, rtpCapabilities: RtpCapabilities }).strict(),
     response: z.object({ sessionId: SessionId, videoCodec: VideoCodec }),
   },
   /** Either side: end the call. */

@@ -1,0 +1,46 @@
+/** Every string the kiosk shows, per language. zh-CN is the default. */
+export const messages = {
+  'zh-CN': {
+    title: '远程视频柜员机',
+    connecting: '正在连接服务器…',
+    connectionLost: '与服务器的连接已断开，请稍候…',
+    callTeller: '呼叫柜员',
+    callTellerHint: '点击按钮，与远程柜员视频通话',
+    waiting: '正在为您接通柜员，请稍候…',
+    cancel: '取消',
+    connectedTo: '柜员',
+    hangUp: '挂断',
+    ended: '通话已结束，谢谢您的光临',
+    endedByTeller: '柜员已结束通话',
+    backToStart: '返回首页',
+    recording: '录音录像中',
+    recordingStarting: '准备录制',
+    recordingFailed: '录制异常',
+    recordingOff: '未录制',
+    cameraError: '无法打开摄像头或麦克风，请联系工作人员',
+    language: 'English',
+  },
+  en: {
+    title: 'Video Teller Machine',
+    connecting: 'Connecting to the server…',
+    connectionLost: 'Connection to the server lost, please wait…',
+    callTeller: 'Call a teller',
+    callTellerHint: 'Tap to talk to a remote teller by video',
+    waiting: 'Connecting you to a teller, please wait…',
+    cancel: 'Cancel',
+    connectedTo: 'Teller',
+    hangUp: 'Hang up',
+    ended: 'The call has ended. Thank you.',
+    endedByTeller: 'The teller ended the call',
+    backToStart: 'Back to start',
+    recording: 'Recording',
+    recordingStarting: 'Starting recording',
+    recordingFailed: 'Recording problem',
+    recordingOff: 'Not recording',
+    cameraError: 'Cannot open the camera or microphone. Please ask staff for help.',
+    language: '中文',
+  },
+} as const;
+
+export type Locale = keyof typeof messages;
+export type MessageKey = keyof (typeof messages)['zh-CN'];

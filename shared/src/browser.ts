@@ -1,0 +1,5 @@
+/** Browser-only modules (they use WebSocket, MediaStream and mediasoup-client). */
+export * from './call/signaling-client.ts';
+export * from './call/call-media.ts';
+export * from './call/call-stats.ts';
+export * from './call/connect.ts';
