@@ -520,11 +520,16 @@ async function buildFromSource({ cacheRoot, cacheKey, destBin, log }) {
   }
 }
 
+// Leftovers of failed or interrupted runs: ours (we hold this key's lock) and
+// anything older than a day (other keys, e.g. an older recipe).
 function removeStaleBuildDirs(cacheRoot, cacheKey) {
   if (!fs.existsSync(cacheRoot)) return;
+  const dayAgo = Date.now() - 24 * 3600_000;
   for (const entry of fs.readdirSync(cacheRoot)) {
-    if (entry.startsWith(`build-${cacheKey}-`) || entry.startsWith('prebuilt-')) {
-      fs.rmSync(path.join(cacheRoot, entry), { recursive: true, force: true });
+    if (!/^(build|prebuilt)-/.test(entry)) continue;
+    const dir = path.join(cacheRoot, entry);
+    if (entry.startsWith(`build-${cacheKey}-`) || fs.statSync(dir).mtimeMs < dayAgo) {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   }
 }
@@ -630,7 +635,7 @@ async function ensureMesonNinja(cacheRoot, log) {
     ninja: path.join(venv, 'bin', 'ninja'),
     binDir: path.join(venv, 'bin'),
   };
-  if (toolVersion(tools.meson) === MESON_VERSION && toolVersion(tools.ninja) === NINJA_VERSION) {
+  if (hasVersion(tools.meson, MESON_VERSION) && hasVersion(tools.ninja, NINJA_VERSION)) {
     return tools;
   }
   log(`installing meson ${MESON_VERSION} and ninja ${NINJA_VERSION} into ${venv}`);
@@ -645,10 +650,12 @@ async function ensureMesonNinja(cacheRoot, log) {
   return tools;
 }
 
-function toolVersion(bin) {
-  if (!fs.existsSync(bin)) return null;
+// ninja's wheel reports e.g. "1.13.2.git.kitware.jobserver-pipe-1".
+function hasVersion(bin, version) {
+  if (!fs.existsSync(bin)) return false;
   const result = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-  return result.status === 0 ? result.stdout.trim() : null;
+  const reported = result.status === 0 ? result.stdout.trim() : '';
+  return reported === version || reported.startsWith(`${version}.`);
 }
 
 // If pip is configured with local (file://) package indexes, use only those,
@@ -680,6 +687,10 @@ async function mesonBuild(workerDir, tools, log) {
   const jobs = String(os.availableParallelism());
   log(`meson setup (log: ${logFile})`);
   await runLogged(tools.meson, ['setup', ...MESON_SETUP_ARGS, 'build'], { cwd: workerDir, env, logFile });
+  // Like tasks.py: the generated FBS headers are not declared as inputs of the
+  // C++ objects, so generate them first.
+  log('generating flatbuffers headers');
+  await runLogged(tools.meson, ['compile', '-C', 'build', 'flatbuffers-generator'], { cwd: workerDir, env, logFile });
   log(`compiling with ${jobs} jobs`);
   await runLogged(tools.meson, ['compile', '-C', 'build', '-j', jobs, BIN_NAME], {
     cwd: workerDir,

@@ -1,0 +1,115 @@
+/**
+ * Malformed signaling frames and HTTP requests get a clear error, change nothing and
+ * never take the server down.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactDir } from './support/artifacts.ts';
+import { startServer, type TestServer } from './support/server.ts';
+import { connectRaw } from './support/ws-client.ts';
+
+const errorCode = (frame: Record<string, unknown>) => (frame['error'] as { code: string } | undefined)?.code;
+
+describe('bad input', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer(artifactDir('bad-input'));
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('answers each malformed signaling frame with an error and keeps the connection usable', async () => {
+    const client = await connectRaw(server.wsUrl);
+    const cases: Array<[string | Buffer, string]> = [
+      ['{not json', 'bad-frame'],
+      [Buffer.from([0, 1, 2, 3]), 'bad-frame'],
+      ['[]', 'bad-frame'],
+      ['null', 'bad-frame'],
+      [JSON.stringify({ id: 'one', method: 'hello', data: {} }), 'bad-frame'],
+      [JSON.stringify({ id: 1, method: 'hello', data: {}, extra: true }), 'bad-frame'],
+      [JSON.stringify({ id: 2, method: 'no.such.method', data: {} }), 'unknown-method'],
+      [JSON.stringify({ id: 3, method: '__proto__', data: {} }), 'unknown-method'],
+      [JSON.stringify({ id: 4, method: 'hello', data: { role: 5, name: 'x' } }), 'invalid-data'],
+      [JSON.stringify({ id: 5, method: 'hello', data: { role: 'kiosk', name: 'x'.repeat(500) } }), 'invalid-data'],
+      [JSON.stringify({ id: 6, method: 'hello', data: { role: 'admin', name: 'x' } }), 'invalid-data'],
+      // Valid shape, but nothing may happen before hello.
+      [JSON.stringify({ id: 7, method: 'session.hangup', data: {} }), 'not-allowed'],
+      [JSON.stringify({ id: 8, method: 'transport.connect', data: { transportId: randomUUID(), dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } } }), 'not-allowed'],
+    ];
+    for (const [frame, code] of cases) {
+      const reply = await client.exchange(frame);
+      expect(reply['ok'], String(frame).slice(0, 80)).toBe(false);
+      expect(errorCode(reply), String(frame).slice(0, 80)).toBe(code);
+    }
+
+    // Still usable: a proper hello works, and unknown ids are refused.
+    const hello = await client.request('hello', { role: 'teller', name: 'teller-bad-input' });
+    expect(hello['ok']).toBe(true);
+    expect(errorCode(await client.request('hello', { role: 'teller', name: 'again' }))).toBe('not-allowed');
+    expect(errorCode(await client.request('session.accept', { sessionId: randomUUID(), rtpCapabilities: {} }))).toBe('not-found');
+    expect(errorCode(await client.request('session.accept', { sessionId: 'not-a-uuid', rtpCapabilities: {} }))).toBe('invalid-data');
+    expect(errorCode(await client.request('transport.create', { direction: 'send' }))).toBe('not-allowed');
+    expect(errorCode(await client.request('session.create', { language: 'zh-CN', rtpCapabilities: {} }))).toBe('not-allowed');
+    client.socket.close();
+  });
+
+  it('closes the socket with 1009 on an oversized frame, and the server stays healthy', async () => {
+    const client = await connectRaw(server.wsUrl);
+    client.socket.send(JSON.stringify({ id: 1, method: 'hello', data: { name: 'x'.repeat(200_000) } }));
+    const { code } = await client.closed;
+    expect(code).toBe(1009);
+    expect((await server.health()).ok).toBe(true);
+  });
+
+  it('cuts off a client that keeps sending garbage', async () => {
+    const client = await connectRaw(server.wsUrl);
+    for (let i = 0; i < 60 && client.socket.readyState === client.socket.OPEN; i++) client.socket.send('garbage');
+    expect((await client.closed).code).toBe(4400);
+  });
+
+  it('changes nothing when a kiosk sends bad media parameters, and the queue is intact', async () => {
+    const kiosk = await connectRaw(server.wsUrl);
+    expect((await kiosk.request('hello', { role: 'kiosk', name: 'VTM-BAD' }))['ok']).toBe(true);
+    const created = await kiosk.request('session.create', { language: 'zh-CN', rtpCapabilities: { codecs: 'lots' } });
+    expect(errorCode(created)).toBe('invalid-data');
+    const good = await kiosk.request('session.create', { language: 'zh-CN', rtpCapabilities: {} });
+    expect(good['ok']).toBe(true);
+    const { sessionId } = good['data'] as { sessionId: string };
+    const teller = await connectRaw(server.wsUrl);
+    await teller.request('hello', { role: 'teller', name: 'teller-check' });
+    const session = await (await fetch(`${server.url}/api/sessions/${sessionId}`)).json();
+    expect(session).toMatchObject({ state: 'waiting', kioskName: 'VTM-BAD' });
+    kiosk.socket.close();
+    teller.socket.close();
+  });
+
+  it('answers malformed HTTP requests with JSON errors', async () => {
+    const badJson = await fetch(`${server.url}/api/sessions/${randomUUID()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{oops',
+    });
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toMatchObject({ error: { code: expect.any(String) } });
+
+    const tooLarge = await fetch(`${server.url}/api/sessions/${randomUUID()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ blob: 'x'.repeat(2_000_000) }),
+    });
+    expect(tooLarge.status).toBe(413);
+
+    const badId = await fetch(`${server.url}/api/sessions/not-a-uuid`);
+    expect(badId.status).toBe(400);
+    expect((await badId.json()).error.code).toBe('invalid-data');
+
+    const unknown = await fetch(`${server.url}/api/sessions/${randomUUID()}`);
+    expect(unknown.status).toBe(404);
+
+    const health = await server.health();
+    expect(health).toMatchObject({ ok: true, workers: { expected: 1, alive: 1 }, database: { ok: true }, recorder: { ok: true } });
+  });
+});

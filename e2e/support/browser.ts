@@ -1,0 +1,57 @@
+/**
+ * Debian's Chromium driven by playwright-core, with a fake camera and microphone, so
+ * tests exercise real WebRTC. Each party gets its own browser context.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export async function launchBrowser(options: { fakeVideoFile?: string } = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+      ...(options.fakeVideoFile ? [`--use-file-for-fake-video-capture=${options.fakeVideoFile}`] : []),
+    ],
+  });
+}
+
+export async function openPage(browser: Browser, url: string, logTo?: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  if (logTo) {
+    page.on('console', (m) => logTo.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => logTo.push(`[pageerror] ${e.message}`));
+  }
+  await page.goto(url);
+  return { context, page };
+}
+
+/** What the page's call says about media arriving from the other party. */
+export async function inbound(page: Page) {
+  return page.evaluate(async () => {
+    const vtm = (window as unknown as { vtm: { inboundStats(): Promise<{ videoFramesDecoded: number; audioPacketsReceived: number }> } }).vtm;
+    return vtm.inboundStats();
+  });
+}
+
+/** Polls until the other party's video is being decoded and their audio arrives. */
+export async function waitForRemoteMedia(page: Page, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await inbound(page);
+    if (stats.videoFramesDecoded > 0 && stats.audioPacketsReceived > 0) return stats;
+    if (Date.now() > deadline) throw new Error(`no remote media after ${timeoutMs} ms: ${JSON.stringify(stats)}`);
+    await page.waitForTimeout(100);
+  }
+}

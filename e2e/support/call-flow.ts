@@ -1,0 +1,71 @@
+/**
+ * The steps of a kiosk-to-teller call as a person does them in the two UIs, for tests
+ * and the benchmark.
+ */
+import type { Browser, Page } from 'playwright-core';
+import type { SessionDetail } from '@vtm/shared';
+import { openPage } from './browser.ts';
+
+export interface CallPages {
+  kiosk: Page;
+  teller: Page;
+  logs: { kiosk: string[]; teller: string[] };
+  close(): Promise<void>;
+}
+
+export async function openKioskAndConsole(browser: Browser, baseUrl: string, names = { kiosk: 'VTM-E2E', teller: 'teller1' }): Promise<CallPages> {
+  const logs = { kiosk: [] as string[], teller: [] as string[] };
+  const teller = await openPage(browser, `${baseUrl}/console/?teller=${names.teller}`, logs.teller);
+  await teller.page.getByTestId('go-on-duty').click();
+  await teller.page.getByTestId('desk-status').filter({ hasText: 'on-duty' }).waitFor();
+  const kiosk = await openPage(browser, `${baseUrl}/kiosk/?kiosk=${names.kiosk}`, logs.kiosk);
+  await kiosk.page.getByTestId('call-teller').waitFor();
+  return {
+    kiosk: kiosk.page,
+    teller: teller.page,
+    logs,
+    async close() {
+      await kiosk.context.close();
+      await teller.context.close();
+    },
+  };
+}
+
+/** The kiosk calls, the teller accepts that call; returns the session id. */
+export async function callAndAccept(pages: CallPages): Promise<{ sessionId: string; acceptedAt: number }> {
+  await pages.kiosk.getByTestId('call-teller').click();
+  await pages.kiosk.getByTestId('waiting').waitFor();
+  const sessionId = await pages.kiosk.evaluate(() => (window as unknown as { vtm: { sessionId: string } }).vtm.sessionId);
+  const entry = pages.teller.locator(`[data-testid="queue-entry"][data-session-id="${sessionId}"]`);
+  await entry.waitFor();
+  const acceptedAt = Date.now();
+  await entry.getByRole('button', { name: 'Accept' }).click();
+  return { sessionId, acceptedAt };
+}
+
+export async function sessionDetail(baseUrl: string, sessionId: string): Promise<SessionDetail> {
+  const response = await fetch(`${baseUrl}/api/sessions/${sessionId}`);
+  if (!response.ok) throw new Error(`GET session ${sessionId}: ${response.status}`);
+  return (await response.json()) as SessionDetail;
+}
+
+/** Waits until every recording segment of the session is finished (sealed or otherwise). */
+export async function waitForSealedRecording(baseUrl: string, sessionId: string, timeoutMs = 30_000): Promise<SessionDetail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const detail = await sessionDetail(baseUrl, sessionId);
+    if (detail.state === 'ended' && detail.recordings.length > 0 && detail.recordings.every((r) => r.state !== 'recording')) {
+      return detail;
+    }
+    if (Date.now() > deadline) throw new Error(`recording not sealed: ${JSON.stringify(detail.recordings)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function mediaStats(baseUrl: string) {
+  const response = await fetch(`${baseUrl}/api/media/stats`);
+  return (await response.json()) as {
+    workers: Array<{ pid: number; routers: number }>;
+    routers: Array<{ id: string; transports: number; producers: number; consumers: number }>;
+  };
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { RequestFrame, isMethod, requests } from './signaling.ts';
+
+describe('signaling protocol schemas', () => {
+  it('knows its methods and nothing inherited', () => {
+    expect(isMethod('hello')).toBe(true);
+    expect(isMethod('toString')).toBe(false);
+    expect(isMethod('__proto__')).toBe(false);
+  });
+
+  it('accepts a well-formed request frame and refuses extra keys', () => {
+    expect(RequestFrame.safeParse({ id: 1, method: 'hello', data: {} }).success).toBe(true);
+    expect(RequestFrame.safeParse({ id: 1, method: 'hello', data: {}, x: 1 }).success).toBe(false);
+    expect(RequestFrame.safeParse({ id: -1, method: 'hello', data: {} }).success).toBe(false);
+  });
+
+  it('validates request data strictly', () => {
+    expect(requests.hello.data.safeParse({ role: 'kiosk', name: ' VTM-1 ' }).data).toEqual({ role: 'kiosk', name: 'VTM-1' });
+    expect(requests.hello.data.safeParse({ role: 'kiosk', name: '' }).success).toBe(false);
+    expect(requests.hello.data.safeParse({ role: 'kiosk', name: 'a', admin: true }).success).toBe(false);
+    expect(requests['transport.create'].data.safeParse({ direction: 'sideways' }).success).toBe(false);
+    expect(
+      requests.produce.data.safeParse({
+        transportId: crypto.randomUUID(),
+        kind: 'video',
+        rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 300, clockRate: 90000 }] },
+      }).success,
+    ).toBe(false);
+  });
+});
