@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/src/**/*.spec.ts', 'sfu/src/**/*.spec.ts', 'kiosk/src/**/*.spec.ts', 'teller-console/src/**/*.spec.ts'],
+          include: ['{shared,sfu,kiosk,teller-console}/src/**/*.spec.ts', 'bench/**/*.spec.ts', 'scripts/**/*.spec.ts'],
           environment: 'node',
         },
       },

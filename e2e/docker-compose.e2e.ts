@@ -12,7 +12,9 @@ describe('docker-compose.yml', () => {
     });
     expect(config).toMatch(/services:\s[\s\S]*sfu:/);
     expect(config).toMatch(/ANNOUNCED_IP: 192\.0\.2\.10/);
-    expect(config).toMatch(/40000-40099/);
+    // The RTC port range is published for UDP (and TCP as a fallback), port by port.
+    expect(config).toMatch(/protocol: udp\s+published: 40000\s+target: 40000/);
+    expect(config).toMatch(/protocol: udp\s+published: 40099\s+target: 40099/);
     expect(config).toMatch(/vtm-data/);
     expect(config).toMatch(/coturn:/);
   });

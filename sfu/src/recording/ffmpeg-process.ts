@@ -9,6 +9,8 @@ import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { boundUdpPorts } from './udp-ports.ts';
 
+const FIRST_PACKET_TIMEOUT_S = 10;
+
 export interface FfmpegProcessEvents {
   /** ffmpeg has written its output header: packets are now going into the file. */
   'output-opened': [];
@@ -41,6 +43,8 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
         '-nostats',
         '-loglevel', 'info',
         '-protocol_whitelist', 'file,udp,rtp',
+        // How long to wait for the first packet before giving up on the segment.
+        '-listen_timeout', String(FIRST_PACKET_TIMEOUT_S),
         '-i', options.sdpFile,
         '-map', '0',
         '-c', 'copy',
@@ -99,17 +103,20 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
     throw new Error('ffmpeg exited before listening');
   }
 
-  /** Asks ffmpeg to finish the file ('q'), escalating if it does not exit in time. */
-  async stop(timeoutMs = 5000): Promise<void> {
+  /**
+   * Makes ffmpeg finish the file and exit. ffmpeg notices 'q' or a SIGINT only between
+   * packets, so stop it while the call still sends (a second SIGINT would abort the
+   * file's final write, so it is never sent). If nothing arrives any more, it is killed
+   * after a grace period: the file, flushed packet by packet, stays playable to the end,
+   * only its header lacks the duration.
+   */
+  async stop(graceMs = 3000): Promise<void> {
     this.#stopping = true;
     if (!this.running) return this.#exited;
     this.#child.stdin!.end('q');
-    const exited = await Promise.race([this.#exited.then(() => true), sleep(timeoutMs).then(() => false)]);
-    if (!exited) {
-      this.#child.kill('SIGINT');
-      const interrupted = await Promise.race([this.#exited.then(() => true), sleep(2000).then(() => false)]);
-      if (!interrupted) this.#child.kill('SIGKILL');
-    }
+    this.#child.kill('SIGINT');
+    const exited = await Promise.race([this.#exited.then(() => true), sleep(graceMs).then(() => false)]);
+    if (!exited) this.#child.kill('SIGKILL');
     await this.#exited;
   }
 

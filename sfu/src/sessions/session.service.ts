@@ -4,6 +4,7 @@
  * step is stored as an event, timed against the start of the recording.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { types } from 'mediasoup';
 import type { EndReason, Language, QueueEntry, Role, RtpCapabilities, VideoCodec } from '@vtm/shared';
 import { Room, type RtcListenConfig } from '../call/room.ts';
@@ -15,6 +16,9 @@ import type { WorkerPool } from '../media/worker-pool.ts';
 import type { RecordingService } from '../recording/recording.service.ts';
 import type { SessionRecorder } from '../recording/session-recorder.ts';
 import type { Repositories } from '../storage/repositories.ts';
+
+/** How long the recorder may take to close its file before the other party is told. */
+const RECORDER_HEAD_START_MS = 400;
 
 interface LiveCall {
   room: Room;
@@ -163,21 +167,24 @@ export class SessionService {
     const waiting = this.#waiting.get(sessionId);
     const call = this.#calls.get(sessionId);
     const peers = call ? call.room.peers : waiting ? [waiting.kiosk] : [];
-    for (const peer of peers) {
-      peer.sessionId = null;
-      if (peer.role !== by) peer.notify('session.ended', { sessionId, reason, by });
-    }
+    for (const peer of peers) peer.sessionId = null;
+    // ffmpeg finishes a file only while packets still arrive: start stopping the
+    // recorder before the parties are told (and stop sending), but tell them promptly.
+    const recordingStopped = call?.recorder.stop();
+    if (recordingStopped) await Promise.race([recordingStopped.catch(() => {}), sleep(RECORDER_HEAD_START_MS)]);
+    for (const peer of peers) if (peer.role !== by) peer.notify('session.ended', { sessionId, reason, by });
     if (waiting) {
       this.#waiting.delete(sessionId);
       this.#broadcastQueue();
     }
     const ended = await this.#repos.sessions.end(sessionId, { reason, at: at.toISOString() });
-    if (!ended && !call) return;
-    await this.recordEvent(sessionId, 'session.ended', { reason, by }, at);
-    for (const role of ['kiosk', 'teller'] as const) await this.#repos.participants.markLeft(sessionId, role, at.toISOString());
+    if (ended || call) {
+      await this.recordEvent(sessionId, 'session.ended', { reason, by }, at);
+      for (const role of ['kiosk', 'teller'] as const) await this.#repos.participants.markLeft(sessionId, role, at.toISOString());
+    }
     if (!call) return;
     try {
-      await call.recorder.stop();
+      await recordingStopped;
     } finally {
       call.room.close();
       this.#calls.delete(sessionId);
