@@ -64,8 +64,9 @@ export async function waitForSealedRecording(baseUrl: string, sessionId: string,
 
 export async function mediaStats(baseUrl: string) {
   const response = await fetch(`${baseUrl}/api/media/stats`);
+  if (!response.ok) throw new Error(`media stats: HTTP ${response.status}`);
   return (await response.json()) as {
-    workers: Array<{ pid: number; routers: number }>;
+    workers: Array<{ pid: number; routers: number; answering: boolean }>;
     routers: Array<{ id: string; transports: number; producers: number; consumers: number }>;
   };
 }

@@ -84,6 +84,11 @@ export class KioskSession {
     this.screen = this.#connection?.signaling.open ? 'attract' : 'connecting';
   }
 
+  /** How often the server moved this call to a new media worker (for diagnostics and tests). */
+  get mediaResets(): number {
+    return this.#media?.resets ?? 0;
+  }
+
   /** For diagnostics and end-to-end tests: what is arriving from the teller. */
   async inboundStats() {
     return summariseInbound((await this.#media?.receiveStats()) ?? null);

@@ -12,8 +12,9 @@ export function mediaStatsController(deps: { workers: WorkerPool }): Router {
       deps.workers.workers
         .filter((w) => !w.closed && !w.died)
         .map(async (worker) => {
-          const dump = await worker.dump();
-          return { pid: worker.pid, routers: dump.routerIds.length };
+          // A worker that is dying right now cannot answer; report it without routers.
+          const dump = await worker.dump().catch(() => null);
+          return { pid: worker.pid, routers: dump?.routerIds.length ?? 0, answering: dump !== null };
         }),
     );
     const routers = await deps.workers.routerDumps();

@@ -9,8 +9,8 @@ import type { Logger } from '../logger.ts';
 import { routerMediaCodecs } from './media-codecs.ts';
 
 export interface WorkerPoolEvents {
-  /** A worker died and was replaced; these routers died with it. */
-  'routers-lost': [routers: types.Router[]];
+  /** A worker died and was replaced; the routers it hosted are closed. */
+  'worker-replaced': [];
 }
 
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
@@ -59,7 +59,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   /** router.dump() of every live router, for diagnostics. */
   async routerDumps() {
     const routers = [...this.#routersByWorker.values()].flatMap((set) => [...set]).filter((r) => !r.closed);
-    return Promise.all(routers.map((r) => r.dump()));
+    const dumps = await Promise.all(routers.map((r) => r.dump().catch(() => null)));
+    return dumps.filter((d) => d !== null);
   }
 
   async close(): Promise<void> {
@@ -77,20 +78,19 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     this.#routersByWorker.set(worker, new Set());
     this.#logger.info({ pid: worker.pid, slot }, 'mediasoup worker started');
     worker.on('died', (error) => {
-      const lost = [...(this.#routersByWorker.get(worker) ?? [])];
       this.#routersByWorker.delete(worker);
-      this.#logger.error({ pid: worker.pid, slot, err: error, routers: lost.length }, 'mediasoup worker died');
+      this.#logger.error({ pid: worker.pid, slot, err: error }, 'mediasoup worker died');
       if (this.#closing) return;
-      void this.#replace(slot, lost);
+      void this.#replace(slot);
     });
   }
 
-  async #replace(slot: number, lost: types.Router[]): Promise<void> {
+  async #replace(slot: number): Promise<void> {
     try {
       await this.#spawn(slot);
     } catch (error) {
       this.#logger.fatal({ err: error, slot }, 'could not replace a dead mediasoup worker');
     }
-    this.emit('routers-lost', lost);
+    this.emit('worker-replaced');
   }
 }

@@ -37,6 +37,7 @@ export class RecordingSegment {
   readonly #feeds: Feed[] = [];
   readonly #ports: UdpPortAllocator;
   #ffmpeg: FfmpegProcess | null = null;
+  #router: types.Router | null = null;
   #keyframeTimer: NodeJS.Timeout | null = null;
 
   constructor(init: { number: number; dir: string; ports: UdpPortAllocator }) {
@@ -49,7 +50,13 @@ export class RecordingSegment {
     return this.#ffmpeg;
   }
 
+  /** True when the router feeding this segment is gone (its media worker died). */
+  get mediaLost(): boolean {
+    return this.#router?.closed ?? false;
+  }
+
   async start(router: types.Router, producers: RoomProducer[], ffmpegPath: string): Promise<void> {
+    this.#router = router;
     for (const { producer } of producers) this.#feeds.push(await this.#feed(router, producer));
     const sdp = buildRecordingSdp(
       `vtm-${path.basename(path.dirname(this.files.mkv))}-${this.number}`,
@@ -80,7 +87,8 @@ export class RecordingSegment {
   /** Stops ffmpeg (completing the file) and releases the PlainTransports. */
   async stop(): Promise<void> {
     this.#stopKeyFrames();
-    await this.#ffmpeg?.stop();
+    // No packet will come from a dead router: do not wait for one.
+    await this.#ffmpeg?.stop(this.mediaLost ? 300 : undefined);
     this.#closeFeeds();
   }
 

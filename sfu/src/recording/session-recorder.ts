@@ -77,8 +77,9 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
   readonly #onProducersChanged = (): void => {
     if (this.#stopped) return;
     if (this.#settleTimer) clearTimeout(this.#settleTimer);
-    const complete = this.#room.producers.length >= FULL_CALL_TRACKS;
-    this.#settleTimer = setTimeout(() => void this.#enqueue(() => this.#rollSegment()), complete ? 0 : TRACK_SETTLE_MS);
+    // A complete set of tracks, or a segment whose media is gone, needs no settling time.
+    const now = this.#room.producers.length >= FULL_CALL_TRACKS || this.#active?.segment.mediaLost;
+    this.#settleTimer = setTimeout(() => void this.#enqueue(() => this.#rollSegment()), now ? 0 : TRACK_SETTLE_MS);
   };
 
   #enqueue(step: () => Promise<void>): Promise<void> {
@@ -94,8 +95,8 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     const producers = this.#room.producers;
     const trackKey = producers.map((p) => p.producer.id).join(',');
     if (this.#active?.trackKey === trackKey && this.#active.segment.ffmpeg?.running) return;
-    await this.#finishActive(false);
-    if (producers.length === 0) return;
+    await this.#finishActive(this.#active?.segment.mediaLost ?? false);
+    if (producers.length === 0 || this.#stopped || this.#room.closed) return;
 
     const number = this.#nextSegment++;
     const segment = new RecordingSegment({ number, dir: this.dir, ports: this.#deps.ports });
@@ -137,7 +138,8 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     const active = this.#active;
     if (!active) return;
     this.#active = null;
-    await (interrupted ? active.segment.release() : active.segment.stop());
+    // Even an interrupted segment's ffmpeg is asked to stop: it writes what it can.
+    await active.segment.stop();
     const endedAt = new Date();
     try {
       const sealed = await sealRecordingFile(this.#deps.ffprobePath, active.segment.files.mkv);

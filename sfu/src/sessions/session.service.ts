@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { types } from 'mediasoup';
 import type { EndReason, Language, QueueEntry, Role, RtpCapabilities, VideoCodec } from '@vtm/shared';
 import { Room, type RtcListenConfig } from '../call/room.ts';
 import type { Peer } from '../call/peer.ts';
@@ -45,7 +44,7 @@ export class SessionService {
     this.#recording = init.recording;
     this.#listen = init.listen;
     this.#logger = init.logger.child({ component: 'sessions' });
-    this.#workers.on('routers-lost', (routers) => void this.#onRoutersLost(routers));
+    this.#workers.on('worker-replaced', () => void this.#moveCallsOffDeadRouters());
   }
 
   get liveCallCount(): number {
@@ -218,10 +217,9 @@ export class SessionService {
   }
 
   /** A worker died: move its calls to fresh routers and have both sides set up media again. */
-  async #onRoutersLost(routers: types.Router[]): Promise<void> {
-    const lost = new Set(routers);
+  async #moveCallsOffDeadRouters(): Promise<void> {
     for (const [sessionId, call] of this.#calls) {
-      if (!lost.has(call.room.router)) continue;
+      if (!call.room.router.closed) continue;
       try {
         call.room.replaceRouter(await this.#workers.createRouter());
         await this.recordEvent(sessionId, 'media.reset', { reason: 'worker-died' });

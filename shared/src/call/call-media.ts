@@ -34,17 +34,22 @@ export class CallMedia {
   readonly #unsubscribe: Array<() => void> = [];
   #onChange: () => void = () => {};
   /** consumer.new can arrive before the transport.create reply: consumers wait for this. */
-  readonly #recvReady: Promise<types.Transport>;
+  #recvReady!: Promise<types.Transport>;
   #resolveRecv: (transport: types.Transport) => void = () => {};
+  #local: MediaStream | null = null;
+  #videoCodec: VideoCodec = 'vp8';
+  /** How many times the server moved the call to a new media worker. */
+  resets = 0;
   #closed = false;
 
   constructor(signaling: SignalingClient, device: Device) {
     this.#signaling = signaling;
     this.#device = device;
-    this.#recvReady = new Promise((resolve) => (this.#resolveRecv = resolve));
+    this.#expectRecvTransport();
     this.#unsubscribe.push(
       signaling.on('consumer.new', (data) => void this.#consume(data)),
       signaling.on('consumer.closed', ({ consumerId }) => this.#dropConsumer(consumerId)),
+      signaling.on('media.reset', () => void this.#restart()),
     );
   }
 
@@ -63,6 +68,14 @@ export class CallMedia {
 
   /** Creates both transports and sends the local tracks, video with the agreed codec. */
   async start(local: MediaStream, videoCodec: VideoCodec): Promise<void> {
+    this.#local = local;
+    this.#videoCodec = videoCodec;
+    await this.#connect();
+  }
+
+  async #connect(): Promise<void> {
+    const local = this.#local!;
+    const videoCodec = this.#videoCodec;
     this.#recvTransport = await this.#createTransport('recv');
     this.#resolveRecv(this.#recvTransport);
     this.#sendTransport = await this.#createTransport('send');
@@ -80,6 +93,33 @@ export class CallMedia {
     }
   }
 
+  /**
+   * The server lost the media worker hosting the call and moved it to a new one: every
+   * transport is gone, so set them up again and send the same tracks.
+   */
+  async #restart(): Promise<void> {
+    if (this.#closed || !this.#local) return;
+    this.resets++;
+    this.#closeTransports();
+    this.#expectRecvTransport();
+    this.#onChange();
+    await this.#connect();
+  }
+
+  #expectRecvTransport(): void {
+    this.#recvReady = new Promise((resolve) => (this.#resolveRecv = resolve));
+  }
+
+  #closeTransports(): void {
+    this.#sendTransport?.close();
+    this.#recvTransport?.close();
+    this.#sendTransport = null;
+    this.#recvTransport = null;
+    this.#producers.length = 0;
+    this.#consumers.clear();
+    for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
+  }
+
   /** The RTCPeerConnection stats of the receive transport (for quality and tests). */
   async receiveStats(): Promise<RTCStatsReport | null> {
     return this.#recvTransport ? this.#recvTransport.getStats() : null;
@@ -93,9 +133,7 @@ export class CallMedia {
     if (this.#closed) return;
     this.#closed = true;
     for (const stop of this.#unsubscribe) stop();
-    this.#sendTransport?.close();
-    this.#recvTransport?.close();
-    for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);
+    this.#closeTransports();
     this.#onChange();
   }
 

@@ -81,6 +81,11 @@ export class TellerDesk {
     this.#endCall(null);
   }
 
+  /** How often the server moved this call to a new media worker (for diagnostics and tests). */
+  get mediaResets(): number {
+    return this.#media?.resets ?? 0;
+  }
+
   /** For diagnostics and end-to-end tests: what is arriving from the kiosk. */
   async inboundStats() {
     return summariseInbound((await this.#media?.receiveStats()) ?? null);

@@ -1,0 +1,73 @@
+/**
+ * A mediasoup worker that dies is replaced, and the call on it is told and carries on
+ * on the new worker, recorded as a new segment.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { artifactDir } from './support/artifacts.ts';
+import { launchBrowser, waitForRemoteMedia } from './support/browser.ts';
+import { callAndAccept, mediaStats, openKioskAndConsole, sessionDetail, waitForSealedRecording } from './support/call-flow.ts';
+import { startServer, type TestServer } from './support/server.ts';
+
+const mediaResets = (page: Page) => page.evaluate(() => (window as unknown as { vtm: { mediaResets: number } }).vtm.mediaResets);
+
+async function until<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('mediasoup worker failure', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer(artifactDir('worker-failure'));
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('replaces a killed worker, tells the call, and the call reconnects on the new worker', async () => {
+    const pages = await openKioskAndConsole(browser, server.url);
+    const { sessionId } = await callAndAccept(pages);
+    await waitForRemoteMedia(pages.kiosk);
+    await waitForRemoteMedia(pages.teller);
+    await pages.kiosk.waitForTimeout(2000);
+
+    const [worker] = (await mediaStats(server.url)).workers;
+    process.kill(worker!.pid, 'SIGKILL');
+
+    const replacement = await until('a replacement worker', () => mediaStats(server.url), (s) => s.workers.length === 1 && s.workers[0]!.pid !== worker!.pid && s.workers[0]!.answering);
+    expect(replacement.workers[0]!.pid).toBeGreaterThan(0);
+    expect((await server.health()).workers).toEqual({ expected: 1, alive: 1 });
+
+    // Both sides were told and set up media again on the new worker.
+    await until('both sides to reset', async () => [await mediaResets(pages.kiosk), await mediaResets(pages.teller)], (r) => r.every((n) => n === 1));
+    await waitForRemoteMedia(pages.kiosk);
+    await waitForRemoteMedia(pages.teller);
+    await pages.kiosk.waitForTimeout(2000);
+    const during = await sessionDetail(server.url, sessionId);
+    expect(during.state).toBe('active');
+    expect(during.events.map((e) => e.type)).toContain('media.reset');
+
+    await pages.teller.getByTestId('hang-up').click();
+    const detail = await waitForSealedRecording(server.url, sessionId);
+    // The part before the failure and the part after it are separate segments.
+    expect(detail.recordings.length).toBeGreaterThanOrEqual(2);
+    expect(detail.recordings[0]!.state).toBe('interrupted');
+    const last = detail.recordings.at(-1)!;
+    expect(last.state).toBe('sealed');
+    expect(last.streams).toHaveLength(4);
+    expect(last.durationMs).toBeGreaterThan(1500);
+    expect((await mediaStats(server.url)).routers).toEqual([]);
+    await pages.close();
+  });
+});
