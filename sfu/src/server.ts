@@ -38,6 +38,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await workers.start();
   const routerRtpCapabilities = await probeRouterCapabilities(workers);
   const sessions = new SessionService({ repos, workers, recording, listen: config.rtc, logger });
+  const interrupted = await sessions.closeInterrupted();
+  if (interrupted.length) logger.warn({ sessions: interrupted.length }, 'closed sessions interrupted by an earlier crash');
 
   const app = createHttpApp({ workers, repos, recording, staticDir: config.staticDir, logger });
   const server = config.tls

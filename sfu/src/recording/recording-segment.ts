@@ -16,11 +16,15 @@ export interface SegmentFiles {
   mkv: string;
   sdp: string;
   log: string;
+  /** ffmpeg's pid while it records, so that a restart after a crash can stop an orphan. */
+  pid: string;
 }
+
+export const ffmpegPidFileOf = (mkvFile: string) => mkvFile.replace(/\.mkv$/, '.ffmpeg.pid');
 
 export function segmentFiles(dir: string, segment: number): SegmentFiles {
   const base = path.join(dir, `segment-${String(segment).padStart(3, '0')}`);
-  return { mkv: `${base}.mkv`, sdp: `${base}.sdp`, log: `${base}.ffmpeg.log` };
+  return { mkv: `${base}.mkv`, sdp: `${base}.sdp`, log: `${base}.ffmpeg.log`, pid: ffmpegPidFileOf(`${base}.mkv`) };
 }
 
 interface Feed {
@@ -76,6 +80,8 @@ export class RecordingSegment {
       streamTitles: producers.map((p) => `${p.role}-${p.kind}`),
     });
     this.#ffmpeg = ffmpeg;
+    await fs.writeFile(this.files.pid, String(ffmpeg.pid ?? ''));
+    ffmpeg.once('exit', () => void fs.rm(this.files.pid, { force: true }));
     await ffmpeg.waitUntilListening(this.#feeds.flatMap((f) => [f.port, f.port + 1]));
     for (const feed of this.#feeds) this.#ports.release(feed.port);
     // Resume all tracks together so ffmpeg's RTCP-based sync starts aligned.

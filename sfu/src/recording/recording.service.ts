@@ -4,10 +4,12 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Logger } from '../logger.ts';
 import type { Room } from '../call/room.ts';
 import type { RecordingRepository } from '../storage/repositories.ts';
+import { ffmpegPidFileOf } from './recording-segment.ts';
 import { sealRecordingFile } from './seal-recording.ts';
 import { SessionRecorder } from './session-recorder.ts';
 import { UdpPortAllocator } from './udp-ports.ts';
@@ -73,6 +75,7 @@ export class RecordingService {
   async recoverUnfinished(): Promise<number> {
     const unfinished = await this.#recordings.listUnfinished();
     for (const recording of unfinished) {
+      await stopOrphanedFfmpeg(recording.path);
       const endedAt = new Date().toISOString();
       const exists = await fs.stat(recording.path).then((s) => s.size > 0, () => false);
       if (!exists) {
@@ -87,4 +90,20 @@ export class RecordingService {
     }
     return unfinished.length;
   }
+}
+
+/**
+ * An ffmpeg left running by a server that was killed gets no more packets and would
+ * block forever holding the file: stop it (its file is already flushed packet by packet).
+ */
+async function stopOrphanedFfmpeg(recordingPath: string): Promise<void> {
+  const pidFile = ffmpegPidFileOf(recordingPath);
+  const pid = Number(await fs.readFile(pidFile, 'utf8').catch(() => ''));
+  if (!pid) return;
+  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (cmdline.includes(recordingPath)) {
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 50 && (await fs.stat(`/proc/${pid}`).then(() => true, () => false)); i++) await sleep(20);
+  }
+  await fs.rm(pidFile, { force: true });
 }

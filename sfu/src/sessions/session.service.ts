@@ -145,6 +145,22 @@ export class SessionService {
     return ending;
   }
 
+  /**
+   * Sessions still waiting or active in the database when the server starts were cut off
+   * by a crash: nobody is connected to them any more. Close them as interrupted; what
+   * they recorded and stored stays as it is.
+   */
+  async closeInterrupted(): Promise<string[]> {
+    const open = [...(await this.#repos.sessions.listByState('waiting')), ...(await this.#repos.sessions.listByState('active'))];
+    const at = new Date();
+    for (const session of open) {
+      await this.#repos.sessions.end(session.id, { reason: 'interrupted', at: at.toISOString() });
+      await this.recordEvent(session.id, 'session.interrupted', { previousState: session.state }, at);
+      for (const role of ['kiosk', 'teller'] as const) await this.#repos.participants.markLeft(session.id, role, at.toISOString());
+    }
+    return open.map((s) => s.id);
+  }
+
   async shutdown(): Promise<void> {
     const ids = [...this.#waiting.keys(), ...this.#calls.keys()];
     await Promise.all(ids.map((id) => this.end(id, 'server-shutdown', null)));

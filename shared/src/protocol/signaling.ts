@@ -37,6 +37,8 @@ export const EndReason = z.enum([
   'server-shutdown',
   'media-failure',
   'cancelled',
+  /** The server stopped without warning (crash, power loss); found and closed at restart. */
+  'interrupted',
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 

@@ -1,0 +1,76 @@
+/**
+ * The server killed with SIGKILL mid-call: after a restart the database is intact, the
+ * partial recording is playable and hashed, and the session is marked interrupted.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { artifactDir } from './support/artifacts.ts';
+import { launchBrowser, waitForRemoteMedia } from './support/browser.ts';
+import { callAndAccept, openKioskAndConsole, sessionDetail } from './support/call-flow.ts';
+import { decodeErrors, sha256 } from './support/ffprobe.ts';
+import { startServer, type TestServer } from './support/server.ts';
+
+const RECORDED_SECONDS = 5;
+
+function processesWithArgument(text: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('server killed mid-call', () => {
+  let dir: string;
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = artifactDir('server-crash');
+    server = await startServer(dir);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('keeps a playable, hashed partial recording and marks the session interrupted', async () => {
+    const pages = await openKioskAndConsole(browser, server.url);
+    const { sessionId } = await callAndAccept(pages);
+    await waitForRemoteMedia(pages.kiosk);
+    await waitForRemoteMedia(pages.teller);
+    await pages.kiosk.getByTestId('recording-indicator').and(pages.kiosk.locator('[data-state="recording"]')).waitFor();
+    await pages.kiosk.waitForTimeout(RECORDED_SECONDS * 1000);
+
+    const file = path.join(server.dataDir, 'recordings', sessionId, 'segment-001.mkv');
+    expect(processesWithArgument(file)).toHaveLength(1); // the recording ffmpeg
+    await server.stop('SIGKILL');
+    await pages.close();
+
+    server = await startServer(dir);
+    // The ffmpeg orphaned by the crash was stopped, not left holding the file.
+    expect(processesWithArgument(file)).toEqual([]);
+    const detail = await sessionDetail(server.url, sessionId);
+    expect(detail).toMatchObject({ state: 'ended', endReason: 'interrupted' });
+    expect(detail.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['session.created', 'session.accepted', 'recording.started', 'session.interrupted']),
+    );
+    const [recording] = detail.recordings;
+    expect(recording).toMatchObject({ state: 'interrupted', sha256: sha256(file) });
+    expect(recording!.streams).toHaveLength(4);
+    // At most about a second (one Matroska cluster) is lost to the kill.
+    expect(recording!.durationMs).toBeGreaterThan((RECORDED_SECONDS - 1.5) * 1000);
+    expect(decodeErrors(file)).toEqual([]);
+    expect((await server.health()).ok).toBe(true);
+  });
+});
