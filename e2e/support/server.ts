@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import type { HealthReport } from '@vtm/shared';
@@ -17,6 +18,19 @@ export interface TestServer {
   /** Sends SIGTERM and waits for the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   health(): Promise<HealthReport>;
+}
+
+/** Health of a server whose certificate is its own self-signed one (this probe only). */
+function healthOverSelfSignedTls(url: string): Promise<HealthReport> {
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { rejectUnauthorized: false }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve(JSON.parse(text) as HealthReport));
+      })
+      .on('error', reject);
+  });
 }
 
 export async function freePort(): Promise<number> {
@@ -36,7 +50,12 @@ function workerBin(): string | undefined {
   return fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8').trim() : undefined;
 }
 
-export async function startServer(dir: string, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(
+  dir: string,
+  env: Record<string, string> = {},
+  options: { scheme?: 'http' | 'https' } = {},
+): Promise<TestServer> {
+  const scheme = options.scheme ?? 'http';
   const port = await freePort();
   const dataDir = path.join(dir, 'data');
   const logFile = fs.createWriteStream(path.join(dir, 'server.log'), { flags: 'a' });
@@ -59,10 +78,10 @@ export async function startServer(dir: string, env: Record<string, string> = {})
   child.stdout!.pipe(logFile);
   child.stderr!.pipe(logFile);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${scheme}://127.0.0.1:${port}`;
   const server: TestServer = {
     url,
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    wsUrl: `${scheme === 'https' ? 'wss' : 'ws'}://127.0.0.1:${port}/ws`,
     dataDir,
     process: child,
     async stop(signal = 'SIGTERM') {
@@ -70,7 +89,7 @@ export async function startServer(dir: string, env: Record<string, string> = {})
       return exited;
     },
     async health() {
-      return (await (await fetch(`${url}/healthz`)).json()) as HealthReport;
+      return scheme === 'https' ? healthOverSelfSignedTls(`${url}/healthz`) : ((await (await fetch(`${url}/healthz`)).json()) as HealthReport);
     },
   };
   const deadline = Date.now() + 60_000;
