@@ -3,3 +3,5 @@ export * from './call/signaling-client.ts';
 export * from './call/call-media.ts';
 export * from './call/call-stats.ts';
 export * from './call/connect.ts';
+export * from './call/call-party.svelte.ts';
+export * from './call/diagnostics.ts';

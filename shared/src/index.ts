@@ -1,3 +1,1 @@
-export * from './protocol/media.ts';
-export * from './protocol/signaling.ts';
-export * from './protocol/http.ts';
+export * from './protocol/index.ts';

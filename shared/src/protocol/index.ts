@@ -1,0 +1,3 @@
+export * from './media.ts';
+export * from './signaling.ts';
+export * from './http.ts';
