@@ -1,14 +1,4 @@
-import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { appViteConfig } from '../shared/vite/app-config.ts';
 
-export default defineConfig({
-  base: '/console/',
-  plugins: [svelte()],
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
-  server: {
-    proxy: {
-      '/ws': { target: 'ws://localhost:3000', ws: true },
-      '/api': 'http://localhost:3000',
-    },
-  },
-});
+export default defineConfig(appViteConfig('/console/'));
