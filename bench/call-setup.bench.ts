@@ -32,7 +32,7 @@ function firstRemoteFrame(page: Page): Promise<number> {
 const dir = artifactDir('bench-call-setup');
 const server = await startServer(dir, { LOG_LEVEL: 'info' });
 const browser = await launchBrowser();
-const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-BENCH', teller: 'teller-bench' });
+const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-BENCH', teller: 'teller1' });
 const samples: Array<{ call: number; kioskMs: number; tellerMs: number; bothMs: number }> = [];
 try {
   for (let call = 1; call <= CALLS; call++) {

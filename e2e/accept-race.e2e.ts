@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactDir } from './support/artifacts.ts';
 import { startServer, type TestServer } from './support/server.ts';
+import { signIn } from './support/api.ts';
+import { sessionDetail } from './support/call-flow.ts';
 import { connectRaw } from './support/ws-client.ts';
 
 describe('concurrent accept', () => {
@@ -21,8 +23,9 @@ describe('concurrent accept', () => {
       await kiosk.request('hello', { role: 'kiosk', name: `VTM-RACE-${round}` });
       const created = await kiosk.request('session.create', { language: 'zh-CN', rtpCapabilities: {} });
       const { sessionId } = created['data'] as { sessionId: string };
-      const tellers = await Promise.all([connectRaw(server.wsUrl), connectRaw(server.wsUrl)]);
-      await Promise.all(tellers.map((t, i) => t.request('hello', { role: 'teller', name: `teller-race-${i}` })));
+      const names = ['teller1', 'teller2'];
+      const tellers = await Promise.all(names.map(async (name) => connectRaw(server.wsUrl, await signIn(server.url, name))));
+      await Promise.all(tellers.map((t) => t.request('hello', { role: 'teller' })));
 
       const replies = await Promise.all(tellers.map((t) => t.request('session.accept', { sessionId, rtpCapabilities: {} })));
       const winners = replies.filter((r) => r['ok'] === true);
@@ -31,9 +34,9 @@ describe('concurrent accept', () => {
       expect(losers).toHaveLength(1);
       expect((losers[0]!['error'] as { code: string }).code).toBe('conflict');
 
-      const session = await (await fetch(`${server.url}/api/sessions/${sessionId}`)).json();
+      const session = await sessionDetail(server.url, sessionId);
       const winner = replies.indexOf(winners[0]!);
-      expect(session).toMatchObject({ state: 'active', tellerName: `teller-race-${winner}` });
+      expect(session).toMatchObject({ state: 'active', tellerName: names[winner] });
       for (const socket of [kiosk, ...tellers]) socket.socket.close();
     }
   });

@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactDir } from './support/artifacts.ts';
 import { startServer, type TestServer } from './support/server.ts';
+import { getAs, signIn } from './support/api.ts';
+import { sessionDetail } from './support/call-flow.ts';
 import { connectRaw } from './support/ws-client.ts';
 
 const errorCode = (frame: Record<string, unknown>) => (frame['error'] as { code: string } | undefined)?.code;
@@ -45,10 +47,17 @@ describe('bad input', () => {
       expect(errorCode(reply), String(frame).slice(0, 80)).toBe(code);
     }
 
-    // Still usable: a proper hello works, and unknown ids are refused.
-    const hello = await client.request('hello', { role: 'teller', name: 'teller-bad-input' });
+    // A teller must be signed in; the name it gives is not who it is.
+    expect(errorCode(await client.request('hello', { role: 'teller' }))).toBe('unauthenticated');
+    expect(errorCode(await client.request('hello', { role: 'teller', name: 'teller1' }))).toBe('invalid-data');
+    client.socket.close();
+  });
+
+  it('refuses unknown ids and out-of-order requests from a signed-in teller', async () => {
+    const client = await connectRaw(server.wsUrl, await signIn(server.url, 'teller1'));
+    const hello = await client.request('hello', { role: 'teller' });
     expect(hello['ok']).toBe(true);
-    expect(errorCode(await client.request('hello', { role: 'teller', name: 'again' }))).toBe('not-allowed');
+    expect(errorCode(await client.request('hello', { role: 'teller' }))).toBe('not-allowed');
     expect(errorCode(await client.request('session.accept', { sessionId: randomUUID(), rtpCapabilities: {} }))).toBe('not-found');
     expect(errorCode(await client.request('session.accept', { sessionId: 'not-a-uuid', rtpCapabilities: {} }))).toBe('invalid-data');
     expect(errorCode(await client.request('transport.create', { direction: 'send' }))).toBe('not-allowed');
@@ -78,12 +87,9 @@ describe('bad input', () => {
     const good = await kiosk.request('session.create', { language: 'zh-CN', rtpCapabilities: {} });
     expect(good['ok']).toBe(true);
     const { sessionId } = good['data'] as { sessionId: string };
-    const teller = await connectRaw(server.wsUrl);
-    await teller.request('hello', { role: 'teller', name: 'teller-check' });
-    const session = await (await fetch(`${server.url}/api/sessions/${sessionId}`)).json();
+    const session = await sessionDetail(server.url, sessionId);
     expect(session).toMatchObject({ state: 'waiting', kioskName: 'VTM-BAD' });
     kiosk.socket.close();
-    teller.socket.close();
   });
 
   it('answers malformed HTTP requests with JSON errors', async () => {
@@ -102,12 +108,23 @@ describe('bad input', () => {
     });
     expect(tooLarge.status).toBe(413);
 
-    const badId = await fetch(`${server.url}/api/sessions/not-a-uuid`);
+    const badId = await getAs<{ error: { code: string } }>(server.url, 'compliance1', '/api/sessions/not-a-uuid');
     expect(badId.status).toBe(400);
-    expect((await badId.json()).error.code).toBe('invalid-data');
+    expect(badId.body.error.code).toBe('invalid-data');
 
-    const unknown = await fetch(`${server.url}/api/sessions/${randomUUID()}`);
+    const unknown = await getAs(server.url, 'compliance1', `/api/sessions/${randomUUID()}`);
     expect(unknown.status).toBe(404);
+
+    const signedOut = await fetch(`${server.url}/api/sessions/${randomUUID()}`);
+    expect(signedOut.status).toBe(401);
+
+    const badSignIn = await fetch(`${server.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'teller1', password: 'wrong password' }),
+    });
+    expect(badSignIn.status).toBe(401);
+    expect(badSignIn.headers.get('set-cookie')).toBeNull();
 
     const health = await server.health();
     expect(health).toMatchObject({ ok: true, workers: { expected: 1, alive: 1 }, database: { ok: true }, recorder: { ok: true } });

@@ -122,7 +122,7 @@ describe('a recorded kiosk-to-teller call', () => {
   });
 
   it('ends the session when the kiosk page goes away mid-call', async () => {
-    const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-E2E-3', teller: 'teller3' });
+    const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-E2E-3', teller: 'teller1' });
     const { sessionId } = await callAndAccept(pages);
     await waitForRemoteMedia(pages.teller);
     await pages.kiosk.close();
@@ -134,7 +134,7 @@ describe('a recorded kiosk-to-teller call', () => {
   });
 
   it('seals the recording of a call in progress when the server gets SIGTERM', async () => {
-    const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-E2E-4', teller: 'teller4' });
+    const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-E2E-4', teller: 'teller2' });
     const { sessionId } = await callAndAccept(pages);
     await waitForRemoteMedia(pages.kiosk);
     await pages.kiosk.waitForTimeout(3000);

@@ -4,7 +4,9 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import type { SessionDetail } from '@vtm/shared';
+import { getAs } from './api.ts';
 import { openPage } from './browser.ts';
+import { TEST_PASSWORD } from './server.ts';
 
 export interface CallPages {
   kiosk: Page;
@@ -15,7 +17,8 @@ export interface CallPages {
 
 export async function openKioskAndConsole(browser: Browser, baseUrl: string, names = { kiosk: 'VTM-E2E', teller: 'teller1' }): Promise<CallPages> {
   const logs = { kiosk: [] as string[], teller: [] as string[] };
-  const teller = await openPage(browser, `${baseUrl}/console/?teller=${names.teller}`, logs.teller);
+  const teller = await openPage(browser, `${baseUrl}/console/`, logs.teller);
+  await signInToConsole(teller.page, names.teller);
   await teller.page.getByTestId('go-on-duty').click();
   await teller.page.getByTestId('desk-status').filter({ hasText: 'on-duty' }).waitFor();
   const kiosk = await openPage(browser, `${baseUrl}/kiosk/?kiosk=${names.kiosk}`, logs.kiosk);
@@ -43,10 +46,17 @@ export async function callAndAccept(pages: CallPages): Promise<{ sessionId: stri
   return { sessionId, acceptedAt };
 }
 
+export async function signInToConsole(page: Page, username: string, password = TEST_PASSWORD): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('signed-in-as').waitFor();
+}
+
 export async function sessionDetail(baseUrl: string, sessionId: string): Promise<SessionDetail> {
-  const response = await fetch(`${baseUrl}/api/sessions/${sessionId}`);
-  if (!response.ok) throw new Error(`GET session ${sessionId}: ${response.status}`);
-  return (await response.json()) as SessionDetail;
+  const { status, body } = await getAs<SessionDetail>(baseUrl, 'compliance1', `/api/sessions/${sessionId}`);
+  if (status !== 200) throw new Error(`GET session ${sessionId}: ${status}`);
+  return body;
 }
 
 /** Waits until every recording segment of the session is finished (sealed or otherwise). */
@@ -63,9 +73,9 @@ export async function waitForSealedRecording(baseUrl: string, sessionId: string,
 }
 
 export async function mediaStats(baseUrl: string) {
-  const response = await fetch(`${baseUrl}/api/media/stats`);
-  if (!response.ok) throw new Error(`media stats: HTTP ${response.status}`);
-  return (await response.json()) as {
+  const { status, body } = await getAs<unknown>(baseUrl, 'admin1', '/api/media/stats');
+  if (status !== 200) throw new Error(`media stats: HTTP ${status}`);
+  return body as {
     workers: Array<{ pid: number; routers: number; answering: boolean }>;
     routers: Array<{ id: string; transports: number; producers: number; consumers: number }>;
   };

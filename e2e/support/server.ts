@@ -10,6 +10,9 @@ import path from 'node:path';
 import type { HealthReport } from '@vtm/shared';
 import { repoRoot } from './artifacts.ts';
 
+/** The seed users' password in end-to-end tests (test data, not a secret). */
+export const TEST_PASSWORD = 'e2e-only-password';
+
 export interface TestServer {
   url: string;
   wsUrl: string;
@@ -70,6 +73,7 @@ export async function startServer(
       DATA_DIR: dataDir,
       ANNOUNCED_IP: '127.0.0.1',
       MEDIASOUP_WORKERS: '1',
+      SEED_PASSWORD: TEST_PASSWORD,
       LOG_LEVEL: 'debug',
       ...env,
     },

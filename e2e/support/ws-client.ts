@@ -9,8 +9,8 @@ export interface RawClient {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-export async function connectRaw(url: string): Promise<RawClient> {
-  const socket = new WebSocket(url);
+export async function connectRaw(url: string, cookie?: string): Promise<RawClient> {
+  const socket = new WebSocket(url, cookie ? { headers: { cookie } } : {});
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

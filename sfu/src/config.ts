@@ -31,6 +31,7 @@ const EnvSchema = z
     FFPROBE_PATH: z.string().default('ffprobe'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     STATIC_DIR: z.string().optional(),
+    SEED_PASSWORD: z.string().min(10).optional(),
   })
   .refine((env) => env.RTC_MIN_PORT < env.RTC_MAX_PORT, 'RTC_MIN_PORT must be below RTC_MAX_PORT')
   .refine(
@@ -70,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     mediasoupWorkers: e.MEDIASOUP_WORKERS,
     tls: e.HTTPS ? { certFile: e.TLS_CERT ?? null, keyFile: e.TLS_KEY ?? null } : null,
     logLevel: e.LOG_LEVEL,
+    seedPassword: e.SEED_PASSWORD,
     staticDir: {
       kiosk: path.join(e.STATIC_DIR ?? path.join(repoRoot, 'kiosk'), 'dist'),
       console: path.join(e.STATIC_DIR ?? path.join(repoRoot, 'teller-console'), 'dist'),

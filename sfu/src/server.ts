@@ -11,6 +11,7 @@ import { createHttpApp } from './http/app.ts';
 import { loadOrCreateTls } from './http/tls.ts';
 import type { Logger } from './logger.ts';
 import { WorkerPool } from './media/worker-pool.ts';
+import { AuthService, SEED_USERS } from './auth/auth.service.ts';
 import { RecordingService } from './recording/recording.service.ts';
 import { SessionService } from './sessions/session.service.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
@@ -37,15 +38,18 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const workers = new WorkerPool(config.mediasoupWorkers, logger);
   await workers.start();
   const routerRtpCapabilities = await probeRouterCapabilities(workers);
+  const auth = new AuthService(repos);
+  const seeded = await auth.seedIfEmpty(config.seedPassword);
+  if (seeded) announceSeedUsers(seeded, logger);
   const sessions = new SessionService({ repos, workers, recording, listen: config.rtc, logger });
   const interrupted = await sessions.closeInterrupted();
   if (interrupted.length) logger.warn({ sessions: interrupted.length }, 'closed sessions interrupted by an earlier crash');
 
-  const app = createHttpApp({ workers, repos, recording, staticDir: config.staticDir, logger });
+  const app = createHttpApp({ auth, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
   const server = config.tls
     ? https.createServer(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress]), app)
     : http.createServer(app);
-  const wss = attachSignaling(server, { sessions, routerRtpCapabilities: () => routerRtpCapabilities, logger });
+  const wss = attachSignaling(server, { sessions, auth, routerRtpCapabilities: () => routerRtpCapabilities, logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -69,6 +73,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       return closing;
     },
   };
+}
+
+/** The seed users' password is shown once, on the console of the first start, never logged. */
+function announceSeedUsers(seeded: { password: string; generated: boolean }, logger: Logger): void {
+  const names = SEED_USERS.map((u) => u.username).join(', ');
+  logger.warn({ users: names }, 'created the first users');
+  if (seeded.generated) {
+    process.stdout.write(
+      `\nFirst start: created the users ${names}.\nTheir password (shown only now; change it or set SEED_PASSWORD): ${seeded.password}\n\n`,
+    );
+  }
 }
 
 /** Every call router has the same codecs, so one router tells what all of them offer. */

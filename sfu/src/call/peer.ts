@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
-import type { NotificationData, NotificationName, RtpCapabilities, Role } from '@vtm/shared';
+import type { NotificationData, NotificationName, RtpCapabilities, Role, TellerPresence } from '@vtm/shared';
 import { notFound } from '../errors.ts';
 
 /** What a peer needs from its signaling connection. */
@@ -20,6 +20,8 @@ export class Peer {
   rtpCapabilities: RtpCapabilities = {};
   /** The session this peer is waiting in or taking part in. */
   sessionId: string | null = null;
+  /** For tellers: whether they take calls. Busy while in a call. */
+  presence: TellerPresence = 'available';
 
   readonly #channel: PeerChannel;
   readonly #transports = new Map<string, types.WebRtcTransport>();

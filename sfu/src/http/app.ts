@@ -7,12 +7,16 @@ import type { Logger } from '../logger.ts';
 import type { WorkerPool } from '../media/worker-pool.ts';
 import type { RecordingService } from '../recording/recording.service.ts';
 import type { Repositories } from '../storage/repositories.ts';
+import type { AuthService } from '../auth/auth.service.ts';
+import { authController } from './auth.controller.ts';
+import { authenticate } from './authentication.ts';
 import { healthController } from './health.controller.ts';
 import { mediaStatsController } from './media-stats.controller.ts';
 import { sessionsController } from './sessions.controller.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   'bad-frame': 400,
+  unauthenticated: 401,
   'invalid-data': 400,
   'unknown-method': 400,
   'not-allowed': 403,
@@ -21,6 +25,8 @@ const STATUS_BY_CODE: Record<string, number> = {
 };
 
 export function createHttpApp(deps: {
+  auth: AuthService;
+  secureCookies: boolean;
   workers: WorkerPool;
   repos: Repositories;
   recording: RecordingService;
@@ -31,6 +37,8 @@ export function createHttpApp(deps: {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '256kb' }));
   app.use(healthController(deps));
+  app.use(authenticate(deps.auth));
+  app.use(authController(deps));
   app.use(sessionsController(deps));
   app.use(mediaStatsController(deps));
 

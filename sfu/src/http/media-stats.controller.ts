@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { WorkerPool } from '../media/worker-pool.ts';
+import { requireRole } from './authentication.ts';
 
 /**
  * What every mediasoup worker holds right now, from worker.dump() and router.dump():
@@ -7,7 +8,7 @@ import type { WorkerPool } from '../media/worker-pool.ts';
  */
 export function mediaStatsController(deps: { workers: WorkerPool }): Router {
   const router = Router();
-  router.get('/api/media/stats', async (_req, res) => {
+  router.get('/api/media/stats', requireRole('admin'), async (_req, res) => {
     const workers = await Promise.all(
       deps.workers.workers
         .filter((w) => !w.closed && !w.died)

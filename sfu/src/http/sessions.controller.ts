@@ -2,11 +2,12 @@ import { Router } from 'express';
 import { SessionIdParams, type SessionDetail } from '@vtm/shared';
 import { notFound } from '../errors.ts';
 import type { Repositories } from '../storage/repositories.ts';
+import { requireRole } from './authentication.ts';
 import { paramsOf } from './validate.ts';
 
 export function sessionsController(deps: { repos: Repositories }): Router {
   const router = Router();
-  router.get('/api/sessions/:sessionId', async (req, res) => {
+  router.get('/api/sessions/:sessionId', requireRole('teller', 'compliance', 'admin'), async (req, res) => {
     const { sessionId } = paramsOf(SessionIdParams, req);
     const session = await deps.repos.sessions.get(sessionId);
     if (!session) throw notFound('session');

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EndReason, Language, QueueEntry, Role, RtpCapabilities, VideoCodec } from '@vtm/shared';
+import type { EndReason, Language, QueueEntry, Role, RtpCapabilities, TellerPresence, VideoCodec } from '@vtm/shared';
 import { Room, type RtcListenConfig } from '../call/room.ts';
 import type { Peer } from '../call/peer.ts';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
@@ -63,6 +63,12 @@ export class SessionService {
     teller.notify('queue.updated', { entries: this.queue() });
   }
 
+  /** A teller in a call stays busy until it ends, whatever they ask. */
+  setPresence(teller: Peer, presence: TellerPresence): TellerPresence {
+    if (!teller.sessionId) teller.presence = presence;
+    return teller.presence;
+  }
+
   queue(): QueueEntry[] {
     return [...this.#waiting.values()].map((w) => w.entry);
   }
@@ -84,6 +90,7 @@ export class SessionService {
 
   async accept(teller: Peer, request: { sessionId: string; rtpCapabilities: RtpCapabilities }): Promise<VideoCodec> {
     if (teller.sessionId) throw notAllowed('finish the current call first');
+    if (teller.presence !== 'available') throw notAllowed('set yourself available to take calls');
     const { sessionId } = request;
     const waiting = this.#waiting.get(sessionId);
     if (!waiting) {
@@ -106,6 +113,7 @@ export class SessionService {
       throw new RequestError('conflict', 'the customer has left');
     }
     teller.sessionId = sessionId;
+    teller.presence = 'busy';
     const room = new Room({ sessionId, router, videoCodec, listen: this.#listen });
     room.join(waiting.kiosk);
     room.join(teller);
@@ -182,7 +190,10 @@ export class SessionService {
     const waiting = this.#waiting.get(sessionId);
     const call = this.#calls.get(sessionId);
     const peers = call ? call.room.peers : waiting ? [waiting.kiosk] : [];
-    for (const peer of peers) peer.sessionId = null;
+    for (const peer of peers) {
+      peer.sessionId = null;
+      if (peer.presence === 'busy') peer.presence = 'available';
+    }
     // ffmpeg finishes a file only while packets still arrive: start stopping the
     // recorder before the parties are told (and stop sending), but tell them promptly.
     const recordingStopped = call?.recorder.stop();

@@ -4,10 +4,13 @@
  */
 import type { Method, RequestData, ResponseData, RtpCapabilities } from '@vtm/shared';
 import { Peer, type PeerChannel } from '../call/peer.ts';
-import { notAllowed } from '../errors.ts';
+import { RequestError, notAllowed } from '../errors.ts';
+import type { UserRecord } from '../storage/repositories.ts';
 import type { SessionService } from '../sessions/session.service.ts';
 
 export interface HandlerContext {
+  /** The signed-in user whose cookie came with the connection, if any. */
+  user: UserRecord | null;
   /** The peer of this connection; null until it has said hello. */
   peer: Peer | null;
   channel: PeerChannel;
@@ -24,10 +27,15 @@ function requirePeer(ctx: HandlerContext, role?: Peer['role']): Peer {
 }
 
 export const handlers: { [M in Method]: Handler<M> } = {
-  async hello(ctx, { role, name }) {
+  async hello(ctx, data) {
     if (ctx.peer) throw notAllowed('hello was already said');
-    ctx.peer = new Peer({ role, name, channel: ctx.channel });
-    if (role === 'teller') ctx.sessions.addTeller(ctx.peer);
+    if (data.role === 'teller') {
+      if (ctx.user?.role !== 'teller') throw new RequestError('unauthenticated', 'sign in as a teller first');
+      ctx.peer = new Peer({ role: 'teller', name: ctx.user.username, channel: ctx.channel });
+      ctx.sessions.addTeller(ctx.peer);
+    } else {
+      ctx.peer = new Peer({ role: 'kiosk', name: data.name, channel: ctx.channel });
+    }
     return { peerId: ctx.peer.id, routerRtpCapabilities: ctx.routerRtpCapabilities() };
   },
 
@@ -39,6 +47,10 @@ export const handlers: { [M in Method]: Handler<M> } = {
   async 'session.accept'(ctx, { sessionId, rtpCapabilities }) {
     const videoCodec = await ctx.sessions.accept(requirePeer(ctx, 'teller'), { sessionId, rtpCapabilities });
     return { sessionId, videoCodec };
+  },
+
+  async 'presence.set'(ctx, { presence }) {
+    return { presence: ctx.sessions.setPresence(requirePeer(ctx, 'teller'), presence) };
   },
 
   async 'session.hangup'(ctx) {

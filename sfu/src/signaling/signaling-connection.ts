@@ -14,6 +14,7 @@ import {
 } from '@vtm/shared';
 import { RequestError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { UserRecord } from '../storage/repositories.ts';
 import { handlers, type HandlerContext } from './handlers.ts';
 
 /** A client that keeps sending garbage is cut off rather than answered forever. */
@@ -28,10 +29,20 @@ export class SignalingConnection {
   /** Requests run one at a time, in order, so a client sees its own effects in sequence. */
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(socket: WebSocket, ctx: Omit<HandlerContext, 'peer' | 'channel'>, logger: Logger) {
+  constructor(
+    socket: WebSocket,
+    ctx: Omit<HandlerContext, 'peer' | 'channel' | 'user'>,
+    user: Promise<UserRecord | undefined>,
+    logger: Logger,
+  ) {
     this.#socket = socket;
     this.#logger = logger;
-    this.#ctx = { ...ctx, peer: null, channel: { notify: (name, data) => this.notify(name, data) } };
+    this.#ctx = { ...ctx, user: null, peer: null, channel: { notify: (name, data) => this.notify(name, data) } };
+    // Frames wait for the sign-in lookup: the queue starts with it.
+    this.#queue = user.then(
+      (u) => void (this.#ctx.user = u ?? null),
+      () => undefined,
+    );
     socket.on('message', (raw, isBinary) => {
       this.#queue = this.#queue.then(() => this.#onFrame(raw, isBinary));
     });

@@ -4,19 +4,23 @@ import { MAX_SIGNALING_FRAME_BYTES } from '@vtm/shared';
 import type { Logger } from '../logger.ts';
 import type { SessionService } from '../sessions/session.service.ts';
 import type { RtpCapabilities } from '@vtm/shared';
+import type { AuthService } from '../auth/auth.service.ts';
+import { sessionToken } from '../http/authentication.ts';
 import { SignalingConnection } from './signaling-connection.ts';
 
 /** The signaling WebSocket endpoint at /ws. Oversized frames close the socket with 1009. */
 export function attachSignaling(
   server: HttpServer,
-  deps: { sessions: SessionService; routerRtpCapabilities: () => RtpCapabilities; logger: Logger },
+  deps: { sessions: SessionService; auth: AuthService; routerRtpCapabilities: () => RtpCapabilities; logger: Logger },
 ): WebSocketServer {
   const logger = deps.logger.child({ component: 'signaling' });
   const wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_SIGNALING_FRAME_BYTES });
   wss.on('connection', (socket, request) => {
     const log = logger.child({ remote: request.socket.remoteAddress });
     socket.on('error', (error) => log.warn({ err: error.message }, 'socket error'));
-    new SignalingConnection(socket, { sessions: deps.sessions, routerRtpCapabilities: deps.routerRtpCapabilities }, log);
+    // Tellers are the users signed in with the session cookie the upgrade request carries.
+    const user = deps.auth.userForToken(sessionToken(request));
+    new SignalingConnection(socket, { sessions: deps.sessions, routerRtpCapabilities: deps.routerRtpCapabilities }, user, log);
   });
   return wss;
 }

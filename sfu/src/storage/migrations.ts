@@ -63,4 +63,28 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'users and sign-in sessions',
+    sql: `
+      CREATE TABLE users (
+        id             INTEGER PRIMARY KEY,
+        username       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name   TEXT NOT NULL,
+        role           TEXT NOT NULL CHECK (role IN ('teller', 'compliance', 'admin')),
+        password_hash  TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        disabled_at    TEXT
+      );
+
+      -- Only a hash of each sign-in token is stored: a copy of the database signs no one in.
+      CREATE TABLE auth_sessions (
+        token_hash    TEXT PRIMARY KEY,
+        user_id       INTEGER NOT NULL REFERENCES users (id),
+        created_at    TEXT NOT NULL,
+        expires_at    TEXT NOT NULL
+      );
+      CREATE INDEX auth_sessions_user ON auth_sessions (user_id);
+    `,
+  },
 ];

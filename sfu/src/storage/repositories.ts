@@ -88,7 +88,39 @@ export interface Repositories {
   participants: ParticipantRepository;
   events: EventRepository;
   recordings: RecordingRepository;
+  users: UserRepository;
+  authSessions: AuthSessionRepository;
   /** A cheap query proving the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export type UserRole = 'teller' | 'compliance' | 'admin';
+
+export interface UserRecord {
+  id: number;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  passwordHash: string;
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+export interface UserRepository {
+  count(): Promise<number>;
+  create(u: { username: string; displayName: string; role: UserRole; passwordHash: string; createdAt: string }): Promise<number>;
+  byUsername(username: string): Promise<UserRecord | undefined>;
+  byId(id: number): Promise<UserRecord | undefined>;
+  list(): Promise<UserRecord[]>;
+  setDisabled(id: number, disabledAt: string | null): Promise<boolean>;
+}
+
+export interface AuthSessionRepository {
+  create(s: { tokenHash: string; userId: number; createdAt: string; expiresAt: string }): Promise<void>;
+  /** The user of a live (unexpired) sign-in session. */
+  userFor(tokenHash: string, now: string): Promise<UserRecord | undefined>;
+  extend(tokenHash: string, expiresAt: string): Promise<void>;
+  delete(tokenHash: string): Promise<void>;
+  deleteForUser(userId: number): Promise<void>;
 }

@@ -38,7 +38,8 @@ export class CallParty {
   }
 
   async connect(): Promise<SignalingSession> {
-    const connection = await connectAs(this.role, this.name);
+    // The teller is whoever is signed in on this browser; the kiosk says its name.
+    const connection = await connectAs(this.role === 'teller' ? { role: 'teller' } : { role: 'kiosk', name: this.name });
     this.#connection = connection;
     connection.signaling.on('recording.state', ({ state, startedAt }) => (this.recording = { state, startedAt }));
     return connection;

@@ -1,4 +1,4 @@
-import type { Role } from '../protocol/signaling.ts';
+import type { RequestData } from '../protocol/signaling.ts';
 import { loadDevice } from './call-media.ts';
 import { SignalingClient } from './signaling-client.ts';
 import type { Device } from 'mediasoup-client';
@@ -10,9 +10,9 @@ export interface SignalingSession {
 }
 
 /** Opens signaling, introduces this browser and prepares its mediasoup Device. */
-export async function connectAs(role: Role, name: string, url?: string): Promise<SignalingSession> {
+export async function connectAs(hello: RequestData<'hello'>, url?: string): Promise<SignalingSession> {
   const signaling = await SignalingClient.connect(url);
-  const { peerId, routerRtpCapabilities } = await signaling.request('hello', { role, name });
+  const { peerId, routerRtpCapabilities } = await signaling.request('hello', hello);
   const device = await loadDevice(routerRtpCapabilities);
   return { signaling, device, peerId };
 }

@@ -1,3 +1,4 @@
 export * from './media.ts';
 export * from './signaling.ts';
 export * from './http.ts';
+export * from './auth.ts';

@@ -18,6 +18,7 @@ import {
   TransportOptions,
   VideoCodec,
 } from './media.ts';
+import { TellerPresence } from './auth.ts';
 
 /** Largest frame the server accepts; larger ones close the socket with 1009. */
 export const MAX_SIGNALING_FRAME_BYTES = 64 * 1024;
@@ -47,6 +48,7 @@ export type SessionState = z.infer<typeof SessionState>;
 
 export const ErrorCode = z.enum([
   'bad-frame',
+  'unauthenticated',
   'unknown-method',
   'invalid-data',
   'not-allowed',
@@ -79,7 +81,11 @@ const Empty = z.object({}).strict();
 export const requests = {
   /** First message on every connection: who is calling. The reply says what the server's routers offer. */
   hello: {
-    data: z.object({ role: Role, name: DisplayName }).strict(),
+    data: z.discriminatedUnion('role', [
+      z.object({ role: z.literal('kiosk'), name: DisplayName }).strict(),
+      // A teller is the user signed in on this browser (the session cookie), not a name it gives.
+      z.object({ role: z.literal('teller') }).strict(),
+    ]),
     response: z.object({ peerId: EntityId, routerRtpCapabilities: RtpCapabilities }),
   },
   /** Kiosk: "call a teller". Puts a new session in the queue. Carries what this browser can receive. */
@@ -91,6 +97,11 @@ export const requests = {
   'session.accept': {
     data: z.object({ sessionId: SessionId, rtpCapabilities: RtpCapabilities }).strict(),
     response: z.object({ sessionId: SessionId, videoCodec: VideoCodec }),
+  },
+  /** Teller: available for calls, busy, or away (away and busy tellers cannot accept). */
+  'presence.set': {
+    data: z.object({ presence: TellerPresence }).strict(),
+    response: z.object({ presence: TellerPresence }),
   },
   /** Either side: end the call. */
   'session.hangup': {

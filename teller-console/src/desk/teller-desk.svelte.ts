@@ -3,7 +3,7 @@
  * the call in progress.
  */
 import { CallParty, SignalingRequestError, receiveCapabilities } from '@vtm/shared/browser';
-import type { QueueEntry } from '@vtm/shared';
+import type { QueueEntry, TellerPresence } from '@vtm/shared';
 
 export interface ActiveCall {
   sessionId: string;
@@ -15,6 +15,7 @@ export class TellerDesk {
   queue = $state<QueueEntry[]>([]);
   call = $state<ActiveCall | null>(null);
   notice = $state<string | null>(null);
+  presence = $state<TellerPresence>('available');
   readonly party: CallParty;
 
   constructor(tellerName: string) {
@@ -38,6 +39,10 @@ export class TellerDesk {
     this.status = 'on-duty';
   }
 
+  async setPresence(presence: TellerPresence): Promise<void> {
+    ({ presence: this.presence } = await this.party.connection.signaling.request('presence.set', { presence }));
+  }
+
   async accept(entry: QueueEntry): Promise<void> {
     const { signaling, device } = this.party.connection;
     this.notice = null;
@@ -47,6 +52,7 @@ export class TellerDesk {
         rtpCapabilities: receiveCapabilities(device),
       });
       this.call = { sessionId: entry.sessionId, kioskName: entry.kioskName };
+      this.presence = 'busy';
       await this.party.startMedia(videoCodec);
     } catch (error) {
       if (error instanceof SignalingRequestError && error.code === 'conflict') {
@@ -65,6 +71,7 @@ export class TellerDesk {
   #endCall(reason: string | null): void {
     this.party.stopMedia();
     if (this.call && reason) this.notice = reason;
+    if (this.call) this.presence = 'available';
     this.call = null;
   }
 }

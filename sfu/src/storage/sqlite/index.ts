@@ -4,6 +4,7 @@ import { SqliteEventRepository } from './event.repository.ts';
 import { SqliteParticipantRepository } from './participant.repository.ts';
 import { SqliteRecordingRepository } from './recording.repository.ts';
 import { SqliteSessionRepository } from './session.repository.ts';
+import { SqliteAuthSessionRepository, SqliteUserRepository } from './user.repository.ts';
 
 export function createSqliteRepositories(file: string): Repositories {
   const db = openSqliteDatabase(file);
@@ -12,6 +13,8 @@ export function createSqliteRepositories(file: string): Repositories {
     participants: new SqliteParticipantRepository(db),
     events: new SqliteEventRepository(db),
     recordings: new SqliteRecordingRepository(db),
+    users: new SqliteUserRepository(db),
+    authSessions: new SqliteAuthSessionRepository(db),
     async ping() {
       return db.prepare('SELECT 1').pluck().get() === 1;
     },

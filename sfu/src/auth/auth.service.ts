@@ -1,0 +1,111 @@
+/**
+ * Who is signed in: users with roles, sign-in with a password, and the opaque session
+ * token carried in an httpOnly cookie. Only the token's hash is stored.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { CreateUserRequest, UserRole, UserView } from '@vtm/shared';
+import { RequestError } from '../errors.ts';
+import type { Repositories, UserRecord } from '../storage/repositories.ts';
+import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.ts';
+
+export const SESSION_COOKIE = 'vtm_session';
+const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** The users a new installation starts with, one per role (two tellers). */
+export const SEED_USERS: Array<{ username: string; displayName: string; role: UserRole }> = [
+  { username: 'teller1', displayName: 'Teller 1', role: 'teller' },
+  { username: 'teller2', displayName: 'Teller 2', role: 'teller' },
+  { username: 'compliance1', displayName: 'Compliance 1', role: 'compliance' },
+  { username: 'admin1', displayName: 'Admin 1', role: 'admin' },
+];
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function toUserView(user: UserRecord): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    disabled: user.disabledAt !== null,
+    createdAt: user.createdAt,
+  };
+}
+
+export class AuthService {
+  readonly #repos: Repositories;
+
+  constructor(repos: Repositories) {
+    this.#repos = repos;
+  }
+
+  /**
+   * On an empty database, creates the seed users with SEED_PASSWORD, or with a random
+   * password that is returned so it can be shown once.
+   */
+  async seedIfEmpty(seedPassword: string | undefined): Promise<{ password: string; generated: boolean } | null> {
+    if ((await this.#repos.users.count()) > 0) return null;
+    const password = seedPassword ?? randomBytes(12).toString('base64url');
+    const passwordHash = await hashPassword(password);
+    const createdAt = new Date().toISOString();
+    for (const user of SEED_USERS) await this.#repos.users.create({ ...user, passwordHash, createdAt });
+    return { password, generated: seedPassword === undefined };
+  }
+
+  async signIn(username: string, password: string): Promise<{ token: string; user: UserRecord } | null> {
+    const user = await this.#repos.users.byUsername(username);
+    // Verify against a dummy hash for unknown users so timing does not reveal who exists.
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    if (!user || !valid || user.disabledAt) return null;
+    const token = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    await this.#repos.authSessions.create({
+      tokenHash: hashToken(token),
+      userId: user.id,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
+    });
+    return { token, user };
+  }
+
+  async signOut(token: string): Promise<void> {
+    await this.#repos.authSessions.delete(hashToken(token));
+  }
+
+  /** The user a session token belongs to, extending the session while it is used. */
+  async userForToken(token: string | undefined): Promise<UserRecord | undefined> {
+    if (!token) return undefined;
+    const tokenHash = hashToken(token);
+    const now = Date.now();
+    const user = await this.#repos.authSessions.userFor(tokenHash, new Date(now).toISOString());
+    if (user) await this.#repos.authSessions.extend(tokenHash, new Date(now + SESSION_TTL_MS).toISOString());
+    return user;
+  }
+
+  async listUsers(): Promise<UserView[]> {
+    return (await this.#repos.users.list()).map(toUserView);
+  }
+
+  async createUser(request: CreateUserRequest): Promise<UserView> {
+    if (await this.#repos.users.byUsername(request.username)) {
+      throw new RequestError('conflict', `user "${request.username}" already exists`);
+    }
+    const id = await this.#repos.users.create({
+      username: request.username,
+      displayName: request.displayName,
+      role: request.role,
+      passwordHash: await hashPassword(request.password),
+      createdAt: new Date().toISOString(),
+    });
+    return toUserView((await this.#repos.users.byId(id))!);
+  }
+
+  /** Disabling a user also ends every sign-in session they have. */
+  async setDisabled(id: number, disabled: boolean): Promise<UserView> {
+    if (!(await this.#repos.users.setDisabled(id, disabled ? new Date().toISOString() : null))) {
+      throw new RequestError('not-found', 'user not found');
+    }
+    if (disabled) await this.#repos.authSessions.deleteForUser(id);
+    return toUserView((await this.#repos.users.byId(id))!);
+  }
+}
