@@ -31,7 +31,8 @@ const EnvSchema = z
     FFPROBE_PATH: z.string().default('ffprobe'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     STATIC_DIR: z.string().optional(),
-    SEED_PASSWORD: z.string().min(10).optional(),
+    // Empty counts as unset, so a blank variable gets a random password rather than an error.
+    SEED_PASSWORD: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(10).optional()),
   })
   .refine((env) => env.RTC_MIN_PORT < env.RTC_MAX_PORT, 'RTC_MIN_PORT must be below RTC_MAX_PORT')
   .refine(

@@ -12,8 +12,9 @@ export function toIsoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-export function todayIso(): string {
-  return toIsoDate(new Date());
+/** Today in Beijing (UTC+8, no daylight saving), the calendar the kiosk's validators judge by. */
+export function beijingTodayIso(now = new Date()): string {
+  return toIsoDate(new Date(now.getTime() + 8 * 3_600_000));
 }
 
 export function addDays(iso: string, days: number): string {
