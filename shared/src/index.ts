@@ -1,1 +1,2 @@
 export * from './protocol/index.ts';
+export * from './domain/assessment/index.ts';

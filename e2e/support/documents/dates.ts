@@ -12,11 +12,6 @@ export function toIsoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Today in Beijing (UTC+8, no daylight saving), the calendar the kiosk's validators judge by. */
-export function beijingTodayIso(now = new Date()): string {
-  return toIsoDate(new Date(now.getTime() + 8 * 3_600_000));
-}
-
 export function addDays(iso: string, days: number): string {
   return toIsoDate(new Date(parseIsoDate(iso).getTime() + days * DAY_MS));
 }
@@ -27,13 +22,6 @@ export function addYears(iso: string, years: number): string {
   const year = y + years;
   const lastDay = new Date(Date.UTC(year, m, 0)).getUTCDate();
   return `${String(year).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
-}
-
-/** Completed years of age on `on`. */
-export function ageOn(birthIso: string, onIso: string): number {
-  const [by, bm, bd] = birthIso.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = onIso.split('-').map(Number) as [number, number, number];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
 export function daysBetween(fromIso: string, toIso: string): number {

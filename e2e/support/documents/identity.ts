@@ -5,9 +5,9 @@
  * and the documents are valid on the reference date. Check digits and the MRZ come from the
  * project's one implementation in shared/, never from code of our own.
  */
-import { formatTd3Mrz, residentIdCheckDigit } from '../../../shared/src/domain/identity/index.ts';
+import { LONG_TERM, ageOn, formatTd3Mrz, residentIdCheckDigit, validityTermForAge } from '../../../shared/src/domain/identity/index.ts';
 import { COMMUNITIES, COMPOUND_SURNAMES, COUNTIES, FOREIGN_STATES, GIVEN_FEMALE, GIVEN_MALE, MINORITIES, STREETS, SURNAMES, minoritiesFor, type County } from './catalogue.ts';
-import { addDays, addYears, ageOn, maxDate, randomDate } from './dates.ts';
+import { addDays, addYears, maxDate, randomDate } from './dates.ts';
 import { Random } from './random.ts';
 import type { PassportFields, ResidentIdBackFields, ResidentIdFrontFields } from './types.ts';
 
@@ -135,27 +135,24 @@ function residentIdNumber(rng: Random, regionCode: string, birthDate: string, se
   return first17 + residentIdCheckDigit(first17);
 }
 
-/** Years a card is valid for by age at issue (公安部: under 16: 5, 16–25: 10, 26–45: 20, else 长期). */
-export function residentCardValidityYears(ageAtIssue: number): number | null {
-  if (ageAtIssue < 16) return 5;
-  if (ageAtIssue <= 25) return 10;
-  if (ageAtIssue <= 45) return 20;
-  return null;
-}
-
-/** An issue date whose validity period, set by the age at issue, still covers the reference date. */
+/**
+ * An issue date whose validity period still covers the reference date (plus a margin). The
+ * period's length follows the holder's age at issue, by the shared rule the kiosk checks.
+ */
 function cardValidity(rng: Random, birthDate: string, referenceDate: string, issuingAuthority: string): ResidentIdBackFields {
   const earliest = maxDate(addYears(birthDate, 16), SECOND_GENERATION_SINCE);
+  const validToFor = (validFrom: string) => {
+    const term = validityTermForAge(ageOn(birthDate, validFrom));
+    return term === LONG_TERM ? LONG_TERM : addYears(validFrom, term);
+  };
   for (let attempt = 0; attempt < 40; attempt++) {
     const validFrom = randomDate(rng, earliest, referenceDate);
-    const years = residentCardValidityYears(ageOn(birthDate, validFrom));
-    const validTo = years === null ? '长期' : addYears(validFrom, years);
-    if (validTo === '长期' || validTo > addDays(referenceDate, VALIDITY_MARGIN_DAYS)) return { issuingAuthority, validFrom, validTo };
+    const validTo = validToFor(validFrom);
+    if (validTo === LONG_TERM || validTo > addDays(referenceDate, VALIDITY_MARGIN_DAYS)) return { issuingAuthority, validFrom, validTo };
   }
-  // A card renewed within the last year is always valid.
+  // A card renewed within the last year is always valid long enough.
   const validFrom = maxDate(earliest, addDays(referenceDate, -rng.int(0, 365)));
-  const years = residentCardValidityYears(ageOn(birthDate, validFrom));
-  return { issuingAuthority, validFrom, validTo: years === null ? '长期' : addYears(validFrom, years) };
+  return { issuingAuthority, validFrom, validTo: validToFor(validFrom) };
 }
 
 function portraitStyle(rng: Random, sex: 'M' | 'F', birthDate: string, referenceDate: string): PortraitStyle {
@@ -207,7 +204,8 @@ function chinesePassport(rng: Random, card: ResidentCard, referenceDate: string)
   const place = `${county.placeZh}/${county.placeLatin}`;
   return {
     fields,
-    mrz: mrzFor(fields),
+    // Chinese ordinary passports write their type as 'PO' in the MRZ (the visual zone says P).
+    mrz: mrzFor('PO', fields),
     print: {
       stateZh: '中华人民共和国',
       stateEn: "PEOPLE'S REPUBLIC OF CHINA",
@@ -250,7 +248,7 @@ function foreignPassport(rng: Random, referenceDate: string): PassportPage {
   };
   return {
     fields,
-    mrz: mrzFor(fields),
+    mrz: mrzFor('P', fields),
     print: { stateEn: state.name, placeOfBirth: rng.pick(state.cities), placeOfIssue: state.authority, issueDate, authority: state.authority },
     portrait: portraitStyle(rng, sex, birthDate, referenceDate),
   };
@@ -264,6 +262,6 @@ function documentNumberLike(rng: Random, pattern: string): string {
     .join('');
 }
 
-function mrzFor(fields: PassportFields): [string, string] {
-  return formatTd3Mrz({ documentType: 'P', ...fields });
+function mrzFor(documentType: 'P' | 'PO', fields: PassportFields): [string, string] {
+  return formatTd3Mrz({ documentType, ...fields });
 }

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EndReason, Language, QueueEntry, Role, RtpCapabilities, TellerPresence, VideoCodec } from '@vtm/shared';
+import type { EndReason, Language, QueueEntry, Role, RtpCapabilities, SessionOutcome, TellerPresence, VideoCodec } from '@vtm/shared';
+import { SessionWorkflow } from '../workflow/session-workflow.ts';
 import { Room, type RtcListenConfig } from '../call/room.ts';
 import type { Peer } from '../call/peer.ts';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
@@ -22,6 +23,7 @@ const RECORDER_HEAD_START_MS = 400;
 interface LiveCall {
   room: Room;
   recorder: SessionRecorder;
+  workflow: SessionWorkflow;
   /** Time zero for event offsets: when the first recording segment started. */
   recordingStartedAt: Date | null;
 }
@@ -56,6 +58,23 @@ export class SessionService {
     const call = peer.sessionId ? this.#calls.get(peer.sessionId) : undefined;
     if (!call) throw notAllowed('not in a call');
     return call.room;
+  }
+
+  /** The regulated steps of the peer's call; only the given role may call this. */
+  workflowOf(peer: Peer, role: Role): SessionWorkflow {
+    if (peer.role !== role) throw notAllowed(`only the ${role} may do this`);
+    const call = peer.sessionId ? this.#calls.get(peer.sessionId) : undefined;
+    if (!call) throw notAllowed('not in a call');
+    return call.workflow;
+  }
+
+  /** The teller closes the session with its outcome; the call ends. */
+  async complete(teller: Peer, outcome: SessionOutcome, note: string): Promise<void> {
+    const workflow = this.workflowOf(teller, 'teller');
+    if (outcome === 'completed' && !workflow.identityVerified) throw notAllowed('a session without verified identity cannot be completed');
+    await this.#repos.assessments.recordOutcome(workflow.sessionId, outcome, note);
+    await this.recordEvent(workflow.sessionId, 'session.outcome', { outcome, note, teller: teller.name });
+    await this.end(workflow.sessionId, 'completed', 'teller');
   }
 
   addTeller(teller: Peer): void {
@@ -118,7 +137,12 @@ export class SessionService {
     room.join(waiting.kiosk);
     room.join(teller);
     const recorder = this.#recording.recorderFor(room);
-    const call: LiveCall = { room, recorder, recordingStartedAt: null };
+    const workflow = new SessionWorkflow(sessionId, {
+      repos: this.#repos,
+      record: (type, payload) => this.recordEvent(sessionId, type, payload),
+      notify: (role, name, data) => room.peer(role)?.notify(name, data),
+    });
+    const call: LiveCall = { room, recorder, workflow, recordingStartedAt: null };
     this.#calls.set(sessionId, call);
     this.#followRecorder(sessionId, call);
     await this.#repos.participants.add({ sessionId, role: 'teller', displayName: teller.name, joinedAt: at });

@@ -79,6 +79,41 @@ export const handlers: { [M in Method]: Handler<M> } = {
     return { producerId: await ctx.sessions.roomOf(peer).produce(peer, transportId, kind, rtpParameters) };
   },
 
+  async 'identity.record'(ctx, check) {
+    const teller = requirePeer(ctx, 'teller');
+    const verified = await ctx.sessions.workflowOf(teller, 'teller').recordIdentity(check, teller.name);
+    if (!verified) await ctx.sessions.complete(teller, 'identity-failed', check.note);
+    return {};
+  },
+
+  async 'questionnaire.begin'(ctx) {
+    const definition = await ctx.sessions.workflowOf(requirePeer(ctx), 'teller').beginQuestionnaire();
+    return { questionnaireId: definition.id, version: definition.version, questions: definition.questions };
+  },
+
+  async 'question.show'(ctx, { questionId }) {
+    await ctx.sessions.workflowOf(requirePeer(ctx), 'teller').showQuestion(questionId);
+    return {};
+  },
+
+  async 'question.answer'(ctx, { questionId, optionIds }) {
+    await ctx.sessions.workflowOf(requirePeer(ctx), 'kiosk').answer(questionId, optionIds);
+    return {};
+  },
+
+  async 'assessment.finish'(ctx) {
+    return ctx.sessions.workflowOf(requirePeer(ctx), 'teller').finish();
+  },
+
+  async 'product.propose'(ctx, { productCode }) {
+    return ctx.sessions.workflowOf(requirePeer(ctx), 'teller').proposeProduct(productCode);
+  },
+
+  async 'session.complete'(ctx, { outcome, note }) {
+    await ctx.sessions.complete(requirePeer(ctx, 'teller'), outcome, note);
+    return {};
+  },
+
   async 'consumer.resume'(ctx, { consumerId }) {
     const peer = requirePeer(ctx);
     await ctx.sessions.roomOf(peer).resumeConsumer(peer, consumerId);

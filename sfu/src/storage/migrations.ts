@@ -87,4 +87,41 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX auth_sessions_user ON auth_sessions (user_id);
     `,
   },
+  {
+    version: 3,
+    name: 'identity check, answers, assessments, outcome',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN identity_verified_at TEXT;
+      ALTER TABLE sessions ADD COLUMN risk_level TEXT;
+      ALTER TABLE sessions ADD COLUMN product_code TEXT;
+      ALTER TABLE sessions ADD COLUMN outcome TEXT;
+      ALTER TABLE sessions ADD COLUMN outcome_note TEXT;
+
+      -- Every answer the customer gave, kept: a changed answer is a new row that
+      -- points at the one it replaces, so both values stay on record.
+      CREATE TABLE answers (
+        id                     INTEGER PRIMARY KEY,
+        session_id             TEXT NOT NULL REFERENCES sessions (id),
+        questionnaire_id       TEXT NOT NULL,
+        questionnaire_version  INTEGER NOT NULL,
+        question_id            TEXT NOT NULL,
+        option_ids             TEXT NOT NULL,
+        answered_at            TEXT NOT NULL,
+        replaces_answer_id     INTEGER REFERENCES answers (id)
+      );
+      CREATE INDEX answers_session ON answers (session_id, question_id, id);
+
+      CREATE TABLE assessments (
+        id                     INTEGER PRIMARY KEY,
+        session_id             TEXT NOT NULL REFERENCES sessions (id),
+        questionnaire_id       TEXT NOT NULL,
+        questionnaire_version  INTEGER NOT NULL,
+        answers                TEXT NOT NULL,
+        score                  INTEGER NOT NULL,
+        level                  TEXT NOT NULL CHECK (level IN ('C1', 'C2', 'C3', 'C4', 'C5')),
+        assessed_at            TEXT NOT NULL
+      );
+      CREATE INDEX assessments_session ON assessments (session_id);
+    `,
+  },
 ];

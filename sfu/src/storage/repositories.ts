@@ -83,6 +83,41 @@ export interface RecordingRepository {
   listUnfinished(): Promise<RecordingRecord[]>;
 }
 
+export interface StoredAnswer {
+  id: number;
+  questionId: string;
+  optionIds: string[];
+  answeredAt: string;
+  replacesAnswerId: number | null;
+}
+
+export interface AssessmentRepository {
+  /** Appends an answer; returns its id. The latest answer per question is the one that counts. */
+  addAnswer(a: {
+    sessionId: string;
+    questionnaireId: string;
+    questionnaireVersion: number;
+    questionId: string;
+    optionIds: string[];
+    answeredAt: string;
+    replacesAnswerId: number | null;
+  }): Promise<number>;
+  answers(sessionId: string): Promise<StoredAnswer[]>;
+  addAssessment(a: {
+    sessionId: string;
+    questionnaireId: string;
+    questionnaireVersion: number;
+    answers: unknown;
+    score: number;
+    level: string;
+    assessedAt: string;
+  }): Promise<number>;
+  recordIdentityVerified(sessionId: string, at: string): Promise<void>;
+  recordLevel(sessionId: string, level: string): Promise<void>;
+  recordProduct(sessionId: string, productCode: string): Promise<void>;
+  recordOutcome(sessionId: string, outcome: string, note: string): Promise<void>;
+}
+
 export interface Repositories {
   sessions: SessionRepository;
   participants: ParticipantRepository;
@@ -90,6 +125,7 @@ export interface Repositories {
   recordings: RecordingRepository;
   users: UserRepository;
   authSessions: AuthSessionRepository;
+  assessments: AssessmentRepository;
   /** A cheap query proving the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

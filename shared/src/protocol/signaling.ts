@@ -19,6 +19,8 @@ import {
   VideoCodec,
 } from './media.ts';
 import { TellerPresence } from './auth.ts';
+import { Answer, Question } from '../domain/assessment/questionnaire.ts';
+import { CustomerRiskLevel, LocalizedText, ProductRiskLevel } from '../domain/assessment/levels.ts';
 
 /** Largest frame the server accepts; larger ones close the socket with 1009. */
 export const MAX_SIGNALING_FRAME_BYTES = 64 * 1024;
@@ -38,6 +40,8 @@ export const EndReason = z.enum([
   'server-shutdown',
   'media-failure',
   'cancelled',
+  /** The teller closed the session with its outcome (see SessionOutcome). */
+  'completed',
   /** The server stopped without warning (crash, power loss); found and closed at restart. */
   'interrupted',
 ]);
@@ -76,6 +80,44 @@ const TransportDirection = z.enum(['send', 'recv']);
 export type TransportDirection = z.infer<typeof TransportDirection>;
 
 const Empty = z.object({}).strict();
+const QuestionId = z.string().min(1).max(64);
+
+/** How a session ended, as the teller records it. */
+export const SessionOutcome = z.enum([
+  'completed',
+  'declined-by-customer',
+  'unsuitable',
+  'identity-failed',
+  'technical-failure',
+]);
+export type SessionOutcome = z.infer<typeof SessionOutcome>;
+
+export const AssessmentResult = z.object({
+  questionnaireId: z.string(),
+  questionnaireVersion: z.number().int(),
+  score: z.number().int(),
+  maxScore: z.number().int(),
+  level: CustomerRiskLevel,
+  name: LocalizedText,
+  explanation: LocalizedText,
+  /** Why the level is lower than the score alone gives, if it is. */
+  capReasons: z.array(LocalizedText),
+});
+export type AssessmentResult = z.infer<typeof AssessmentResult>;
+
+export const SuitabilityResult = z.object({
+  productCode: z.string(),
+  productName: LocalizedText,
+  productRisk: ProductRiskLevel,
+  customerLevel: CustomerRiskLevel,
+  allowed: z.boolean(),
+  /** Set when the sale is blocked: why, in words for both screens. */
+  reason: z.string().nullable(),
+  message: LocalizedText.nullable(),
+  /** Allowed, but the customer must confirm once more (aged 65+, or C1). */
+  extraConfirmation: z.array(LocalizedText),
+});
+export type SuitabilityResult = z.infer<typeof SuitabilityResult>;
 
 /** Client → server requests, each with the shape of its data and of its reply. */
 export const requests = {
@@ -126,6 +168,55 @@ export const requests = {
       .strict(),
     response: z.object({ producerId: EntityId }),
   },
+  // --- The regulated part of the session, driven by the teller -------------------------
+
+  /** Teller: the identity checklist; `verified: false` ends the session as identity-failed. */
+  'identity.record': {
+    data: z
+      .object({
+        faceMatchesDocument: z.boolean(),
+        documentAppearsGenuine: z.boolean(),
+        documentValid: z.boolean(),
+        verified: z.boolean(),
+        note: z.string().trim().max(500).default(''),
+      })
+      .strict()
+      .refine((c) => !c.verified || (c.faceMatchesDocument && c.documentAppearsGenuine && c.documentValid), {
+        message: 'identity can be verified only when every check holds',
+      }),
+    response: Empty,
+  },
+  /** Teller: start the risk questionnaire (after identity is verified). */
+  'questionnaire.begin': {
+    data: Empty,
+    response: z.object({ questionnaireId: z.string(), version: z.number().int(), questions: z.array(Question) }),
+  },
+  /** Teller: put one question on the kiosk screen. */
+  'question.show': {
+    data: z.object({ questionId: QuestionId }).strict(),
+    response: Empty,
+  },
+  /** Kiosk: the customer's answer to the question on screen (a later answer replaces it, recorded as a change). */
+  'question.answer': {
+    data: Answer.extend({ questionId: QuestionId }).strict(),
+    response: Empty,
+  },
+  /** Teller: every question is answered; score them with the shared rule. */
+  'assessment.finish': {
+    data: Empty,
+    response: AssessmentResult,
+  },
+  /** Teller: propose a product; the suitability rule decides, and both screens are told. */
+  'product.propose': {
+    data: z.object({ productCode: z.string().min(1).max(40) }).strict(),
+    response: SuitabilityResult,
+  },
+  /** Teller: end the session with its outcome. */
+  'session.complete': {
+    data: z.object({ outcome: SessionOutcome, note: z.string().trim().max(1000).default('') }).strict(),
+    response: Empty,
+  },
+
   /** Resume a consumer the server created paused, once the client has set it up. */
   'consumer.resume': {
     data: z.object({ consumerId: EntityId }).strict(),
@@ -181,6 +272,26 @@ export const notifications = {
    * gone; the client creates new ones and produces again (the session itself survives).
    */
   'media.reset': z.object({ sessionId: SessionId }),
+  /** To the kiosk: the teller recorded the identity check. */
+  'identity.recorded': z.object({ verified: z.boolean() }),
+  /** To the kiosk: show this question (with the customer's earlier answer, if any). */
+  'question.shown': z.object({
+    index: z.number().int(),
+    total: z.number().int(),
+    question: Question,
+    selected: z.array(z.string()).nullable(),
+  }),
+  /** To the teller: the customer answered at the kiosk. */
+  'answer.received': z.object({
+    questionId: QuestionId,
+    optionIds: z.array(z.string()),
+    previous: z.array(z.string()).nullable(),
+    at: z.iso.datetime(),
+  }),
+  /** To both: the level the answers give. */
+  'assessment.result': AssessmentResult,
+  /** To both: whether the proposed product may be sold to this customer. */
+  'suitability.result': SuitabilityResult,
 } as const;
 
 export type NotificationName = keyof typeof notifications;

@@ -1,5 +1,6 @@
 import { openSqliteDatabase } from '../database.ts';
 import type { Repositories } from '../repositories.ts';
+import { SqliteAssessmentRepository } from './assessment.repository.ts';
 import { SqliteEventRepository } from './event.repository.ts';
 import { SqliteParticipantRepository } from './participant.repository.ts';
 import { SqliteRecordingRepository } from './recording.repository.ts';
@@ -15,6 +16,7 @@ export function createSqliteRepositories(file: string): Repositories {
     recordings: new SqliteRecordingRepository(db),
     users: new SqliteUserRepository(db),
     authSessions: new SqliteAuthSessionRepository(db),
+    assessments: new SqliteAssessmentRepository(db),
     async ping() {
       return db.prepare('SELECT 1').pluck().get() === 1;
     },

@@ -54,6 +54,11 @@ export const PRODUCT_RISK_NAMES: Readonly<Record<ProductRiskLevel, LocalizedText
   R5: { 'zh-CN': '高风险', en: 'High risk' },
 });
 
+/** The suitability rule itself: a product of risk R_n may be sold to a customer of level C_m only if n ≤ m. */
+export function productRiskWithinTolerance(customerLevel: CustomerRiskLevel, productRisk: ProductRiskLevel): boolean {
+  return riskRank(productRisk) <= riskRank(customerLevel);
+}
+
 /** "C3（平衡型）" / "C3 (Balanced)". */
 export function customerLevelLabel(level: CustomerRiskLevel): LocalizedText {
   const name = CUSTOMER_LEVEL_NAMES[level];

@@ -32,15 +32,15 @@ export const FieldCheckSchema = z.object({
 });
 export type FieldCheck = z.infer<typeof FieldCheckSchema>;
 
-export function passed(id: string, field: string, message: string): FieldCheck {
+export function passCheck(id: string, field: string, message: string): FieldCheck {
   return { id, field, status: 'pass', message };
 }
 
-export function failed(id: string, field: string, message: string, severity: FieldCheckSeverity = 'error'): FieldCheck {
+export function failCheck(id: string, field: string, message: string, severity: FieldCheckSeverity = 'error'): FieldCheck {
   return severity === 'error' ? { id, field, status: 'fail', message } : { id, field, status: 'fail', message, severity };
 }
 
-export function unknown(id: string, field: string, message: string): FieldCheck {
+export function unknownCheck(id: string, field: string, message: string): FieldCheck {
   return { id, field, status: 'unknown', message };
 }
 
@@ -52,25 +52,25 @@ export function checkThat(
   messages: { pass: string; fail: string },
   severity: FieldCheckSeverity = 'error',
 ): FieldCheck {
-  return ok ? passed(id, field, messages.pass) : failed(id, field, messages.fail, severity);
+  return ok ? passCheck(id, field, messages.pass) : failCheck(id, field, messages.fail, severity);
 }
 
-export function severityOf(check: FieldCheck): FieldCheckSeverity {
+export function checkSeverity(check: FieldCheck): FieldCheckSeverity {
   return check.severity ?? 'error';
 }
 
 /** Failed checks that must stop the process (warnings excluded). */
 export function blockingFailures(checks: readonly FieldCheck[]): FieldCheck[] {
-  return checks.filter((c) => c.status === 'fail' && severityOf(c) === 'error');
+  return checks.filter((c) => c.status === 'fail' && checkSeverity(c) === 'error');
 }
 
 /** Failed warning-level checks: a teller should look, but they do not block. */
-export function warnings(checks: readonly FieldCheck[]): FieldCheck[] {
-  return checks.filter((c) => c.status === 'fail' && severityOf(c) === 'warning');
+export function warningChecks(checks: readonly FieldCheck[]): FieldCheck[] {
+  return checks.filter((c) => c.status === 'fail' && checkSeverity(c) === 'warning');
 }
 
 /** True when no error-level check failed. Unknowns and warnings do not block. */
-export function isAcceptable(checks: readonly FieldCheck[]): boolean {
+export function checksAcceptable(checks: readonly FieldCheck[]): boolean {
   return blockingFailures(checks).length === 0;
 }
 

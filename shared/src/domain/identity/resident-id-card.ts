@@ -11,14 +11,14 @@
 import { z } from 'zod';
 import { ageOn, beijingDay, isCalendarDate, isYearsLater, monthsBefore, type CalendarDate } from './calendar-date.ts';
 import { isKnownEthnicGroup } from './ethnicities.ts';
-import { checkThat, failed, passed, unknown, type FieldCheck } from './field-check.ts';
+import { checkThat, failCheck, passCheck, unknownCheck, type FieldCheck } from './field-check.ts';
 import { provinceOfAddress } from './regions.ts';
 import { parseResidentIdNumber, validateResidentIdNumber, type ResidentIdNumberInfo } from './resident-id-number.ts';
 
 /** Customers must be adults (18 full years) to buy wealth products. */
 export const ADULT_AGE = 18;
 /** Printed on the back instead of an end date for long-term cards. */
-export const LONG_TERM = '长期';
+export const RESIDENT_ID_LONG_TERM = '长期';
 
 const CalendarDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a YYYY-MM-DD date');
 
@@ -37,7 +37,7 @@ export type ResidentIdFront = z.infer<typeof ResidentIdFrontSchema>;
 export const ResidentIdBackSchema = z.strictObject({
   issuingAuthority: z.string().max(64),
   validFrom: CalendarDateSchema,
-  validTo: z.union([CalendarDateSchema, z.literal(LONG_TERM)]),
+  validTo: z.union([CalendarDateSchema, z.literal(RESIDENT_ID_LONG_TERM)]),
 });
 export type ResidentIdBack = z.infer<typeof ResidentIdBackSchema>;
 
@@ -52,14 +52,14 @@ export interface ResidentIdBackOptions extends ResidentIdCardOptions {
 }
 
 /** Length of a card's validity period, in years or long-term. */
-export type ValidityTerm = 5 | 10 | 20 | typeof LONG_TERM;
+export type ResidentIdValidityTerm = 5 | 10 | 20 | typeof RESIDENT_ID_LONG_TERM;
 
 /** The validity period the law gives a card issued at this age. */
-export function validityTermForAge(age: number): ValidityTerm {
+export function validityTermForAge(age: number): ResidentIdValidityTerm {
   if (age < 16) return 5;
   if (age <= 25) return 10;
   if (age <= 45) return 20;
-  return LONG_TERM;
+  return RESIDENT_ID_LONG_TERM;
 }
 
 // ---------------------------------------------------------------- front
@@ -89,7 +89,7 @@ function checkPresent(id: string, field: string, value: string): FieldCheck {
 }
 
 function checkSexMatches(front: ResidentIdFront, info: ResidentIdNumberInfo | null): FieldCheck {
-  if (info === null) return unknown('sex-match', 'sex', 'the ID number is unreadable');
+  if (info === null) return unknownCheck('sex-match', 'sex', 'the ID number is unreadable');
   return checkThat(front.sex === info.sex, 'sex-match', 'sex', {
     pass: `printed sex matches the ID number (${info.sex})`,
     fail: `printed sex is ${front.sex}, the ID number says ${info.sex}`,
@@ -97,8 +97,8 @@ function checkSexMatches(front: ResidentIdFront, info: ResidentIdNumberInfo | nu
 }
 
 function checkBirthDateMatches(front: ResidentIdFront, info: ResidentIdNumberInfo | null): FieldCheck {
-  if (!isCalendarDate(front.birthDate)) return failed('birth-date-match', 'birthDate', `printed birth date "${front.birthDate}" is not a real date`);
-  if (info === null) return unknown('birth-date-match', 'birthDate', 'the ID number is unreadable');
+  if (!isCalendarDate(front.birthDate)) return failCheck('birth-date-match', 'birthDate', `printed birth date "${front.birthDate}" is not a real date`);
+  if (info === null) return unknownCheck('birth-date-match', 'birthDate', 'the ID number is unreadable');
   return checkThat(front.birthDate === info.birthDate, 'birth-date-match', 'birthDate', {
     pass: `printed birth date matches the ID number (${info.birthDate})`,
     fail: `printed birth date is ${front.birthDate}, the ID number says ${info.birthDate}`,
@@ -122,9 +122,9 @@ function checkEthnicity(ethnicity: string): FieldCheck {
  * a warning for the teller, not a refusal.
  */
 function checkAddressProvince(address: string, info: ResidentIdNumberInfo | null): FieldCheck {
-  if (info === null) return unknown('address-province', 'address', 'the ID number is unreadable');
+  if (info === null) return unknownCheck('address-province', 'address', 'the ID number is unreadable');
   const named = provinceOfAddress(address);
-  if (named === null) return unknown('address-province', 'address', 'the address names no province');
+  if (named === null) return unknownCheck('address-province', 'address', 'the address names no province');
   return checkThat(
     named.code === info.provinceCode,
     'address-province',
@@ -140,7 +140,7 @@ function checkAddressProvince(address: string, info: ResidentIdNumberInfo | null
 /** Age from the number's birth date when it is readable (more reliable), else from the printed one. */
 function checkAdult(front: ResidentIdFront, info: ResidentIdNumberInfo | null, today: CalendarDate): FieldCheck {
   const birthDate = info?.birthDate ?? (isCalendarDate(front.birthDate) ? front.birthDate : null);
-  if (birthDate === null) return unknown('adult', 'birthDate', 'no readable birth date');
+  if (birthDate === null) return unknownCheck('adult', 'birthDate', 'no readable birth date');
   const age = ageOn(birthDate, today);
   return checkThat(age >= ADULT_AGE, 'adult', 'birthDate', {
     pass: `${age} years old`,
@@ -166,7 +166,7 @@ export function validateResidentIdBack(back: ResidentIdBack, opts: ResidentIdBac
     order,
     order.status === 'pass'
       ? checkValidityLength(back, birthDate)
-      : unknown('validity-length', 'validTo', 'the validity period is not readable'),
+      : unknownCheck('validity-length', 'validTo', 'the validity period is not readable'),
     checkNotExpired(back.validTo, today),
   ];
 }
@@ -174,7 +174,7 @@ export function validateResidentIdBack(back: ResidentIdBack, opts: ResidentIdBac
 /** Cards are issued by a county-level public security bureau (…公安局 or …分局). */
 function checkIssuingAuthority(authority: string): FieldCheck {
   const text = authority.replace(/\s+/g, '');
-  if (text === '') return failed('issuing-authority', 'issuingAuthority', 'missing');
+  if (text === '') return failCheck('issuing-authority', 'issuingAuthority', 'missing');
   return checkThat(
     /(公安局|分局)$/.test(text),
     'issuing-authority',
@@ -185,7 +185,7 @@ function checkIssuingAuthority(authority: string): FieldCheck {
 }
 
 function checkValidFrom(validFrom: string, today: CalendarDate): FieldCheck {
-  if (!isCalendarDate(validFrom)) return failed('valid-from', 'validFrom', `"${validFrom}" is not a real date`);
+  if (!isCalendarDate(validFrom)) return failCheck('valid-from', 'validFrom', `"${validFrom}" is not a real date`);
   return checkThat(validFrom <= today, 'valid-from', 'validFrom', {
     pass: `valid from ${validFrom}`,
     fail: `not valid before ${validFrom}`,
@@ -193,16 +193,16 @@ function checkValidFrom(validFrom: string, today: CalendarDate): FieldCheck {
 }
 
 function checkValidTo(validTo: string): FieldCheck {
-  return checkThat(validTo === LONG_TERM || isCalendarDate(validTo), 'valid-to', 'validTo', {
-    pass: validTo === LONG_TERM ? 'long-term' : `valid to ${validTo}`,
-    fail: `"${validTo}" is neither a real date nor ${LONG_TERM}`,
+  return checkThat(validTo === RESIDENT_ID_LONG_TERM || isCalendarDate(validTo), 'valid-to', 'validTo', {
+    pass: validTo === RESIDENT_ID_LONG_TERM ? 'long-term' : `valid to ${validTo}`,
+    fail: `"${validTo}" is neither a real date nor ${RESIDENT_ID_LONG_TERM}`,
   });
 }
 
 function checkValidityOrder(back: ResidentIdBack): FieldCheck {
-  if (!isCalendarDate(back.validFrom)) return unknown('validity-order', 'validTo', 'start date unreadable');
-  if (back.validTo === LONG_TERM) return passed('validity-order', 'validTo', 'long-term');
-  if (!isCalendarDate(back.validTo)) return unknown('validity-order', 'validTo', 'end date unreadable');
+  if (!isCalendarDate(back.validFrom)) return unknownCheck('validity-order', 'validTo', 'start date unreadable');
+  if (back.validTo === RESIDENT_ID_LONG_TERM) return passCheck('validity-order', 'validTo', 'long-term');
+  if (!isCalendarDate(back.validTo)) return unknownCheck('validity-order', 'validTo', 'end date unreadable');
   return checkThat(back.validTo > back.validFrom, 'validity-order', 'validTo', {
     pass: 'ends after it starts',
     fail: `ends (${back.validTo}) before it starts (${back.validFrom})`,
@@ -210,8 +210,8 @@ function checkValidityOrder(back: ResidentIdBack): FieldCheck {
 }
 
 /** 5, 10 or 20 years to the day, or 长期; null for any other period. */
-function termOf(validFrom: CalendarDate, validTo: string): ValidityTerm | null {
-  if (validTo === LONG_TERM) return LONG_TERM;
+function termOf(validFrom: CalendarDate, validTo: string): ResidentIdValidityTerm | null {
+  if (validTo === RESIDENT_ID_LONG_TERM) return RESIDENT_ID_LONG_TERM;
   const years = ([5, 10, 20] as const).find((n) => isYearsLater(validFrom, validTo, n));
   return years ?? null;
 }
@@ -223,11 +223,11 @@ function termOf(validFrom: CalendarDate, validTo: string): ValidityTerm | null {
  */
 function checkValidityLength(back: ResidentIdBack, birthDate: CalendarDate | null): FieldCheck {
   const term = termOf(back.validFrom, back.validTo);
-  const describe = (t: ValidityTerm) => (t === LONG_TERM ? LONG_TERM : `${t} years`);
+  const describe = (t: ResidentIdValidityTerm) => (t === RESIDENT_ID_LONG_TERM ? RESIDENT_ID_LONG_TERM : `${t} years`);
   if (term === null) {
-    return failed('validity-length', 'validTo', `${back.validFrom}–${back.validTo} is not 5, 10 or 20 years to the day, nor ${LONG_TERM}`, 'warning');
+    return failCheck('validity-length', 'validTo', `${back.validFrom}–${back.validTo} is not 5, 10 or 20 years to the day, nor ${RESIDENT_ID_LONG_TERM}`, 'warning');
   }
-  if (birthDate === null) return passed('validity-length', 'validTo', `${describe(term)}, a term the law gives`);
+  if (birthDate === null) return passCheck('validity-length', 'validTo', `${describe(term)}, a term the law gives`);
   const expected = new Set([
     validityTermForAge(ageOn(birthDate, back.validFrom)),
     validityTermForAge(ageOn(birthDate, monthsBefore(back.validFrom, 3))),
@@ -239,10 +239,10 @@ function checkValidityLength(back: ResidentIdBack, birthDate: CalendarDate | nul
 }
 
 function checkNotExpired(validTo: string, today: CalendarDate): FieldCheck {
-  if (validTo === LONG_TERM) return passed('expired', 'validTo', 'long-term, never expires');
-  if (!isCalendarDate(validTo)) return unknown('expired', 'validTo', 'end date unreadable');
+  if (validTo === RESIDENT_ID_LONG_TERM) return passCheck('expired', 'validTo', 'long-term, never expires');
+  if (!isCalendarDate(validTo)) return unknownCheck('expired', 'validTo', 'end date unreadable');
   return checkThat(today <= validTo, 'expired', 'validTo', {
     pass: `valid until ${validTo}`,
-    fail: `expired on ${validTo}`,
+    fail: `valid only until ${validTo}`,
   });
 }

@@ -7,7 +7,7 @@
  * birth date and sex are taken from it and the printed values are cross-checked against it.
  */
 import { beijingDay, calendarDate, type CalendarDate } from './calendar-date.ts';
-import { checkThat, passed, failed, unknown, type FieldCheck } from './field-check.ts';
+import { checkThat, failCheck, passCheck, unknownCheck, type FieldCheck } from './field-check.ts';
 import { provinceByCode } from './regions.ts';
 
 export type ResidentIdSex = '男' | '女';
@@ -101,7 +101,7 @@ export function validateResidentIdNumber(idNumber: string, opts: ResidentIdNumbe
   const format = checkFormat(n);
   if (format.status !== 'pass') {
     const why = 'the number is not well formed';
-    return [format, unknown('region-code', FIELD, why), unknown('birth-date', FIELD, why), unknown('check-digit', FIELD, why)];
+    return [format, unknownCheck('region-code', FIELD, why), unknownCheck('birth-date', FIELD, why), unknownCheck('check-digit', FIELD, why)];
   }
   return [format, checkRegionCode(n), checkBirthDate(n, beijingDay(opts.today ?? new Date())), checkCheckDigit(n)];
 }
@@ -112,11 +112,11 @@ export function isValidResidentIdNumber(idNumber: string, opts: ResidentIdNumber
 }
 
 function checkFormat(n: string): FieldCheck {
-  if (FORMAT.test(n)) return passed('format', FIELD, '18 characters: 17 digits and a digit or X');
+  if (FORMAT.test(n)) return passCheck('format', FIELD, '18 characters: 17 digits and a digit or X');
   if (/^\d{15}$/.test(n)) {
-    return failed('format', FIELD, 'a 15-digit first-generation number; those cards are no longer valid');
+    return failCheck('format', FIELD, 'a 15-digit first-generation number; those cards are no longer valid');
   }
-  return failed('format', FIELD, `expected 17 digits and a digit or X, got ${n.length} characters`);
+  return failCheck('format', FIELD, `expected 17 digits and a digit or X, got ${n.length} characters`);
 }
 
 function checkRegionCode(n: string): FieldCheck {
@@ -129,10 +129,10 @@ function checkRegionCode(n: string): FieldCheck {
 
 function checkBirthDate(n: string, today: CalendarDate): FieldCheck {
   const birthDate = encodedBirthDate(n);
-  if (birthDate === null) return failed('birth-date', FIELD, `${n.slice(6, 14)} is not a real date`);
-  if (birthDate < EARLIEST_BIRTH_DATE) return failed('birth-date', FIELD, `birth date ${birthDate} is before 1900`);
-  if (birthDate > today) return failed('birth-date', FIELD, `birth date ${birthDate} is in the future`);
-  return passed('birth-date', FIELD, `born ${birthDate}`);
+  if (birthDate === null) return failCheck('birth-date', FIELD, `${n.slice(6, 14)} is not a real date`);
+  if (birthDate < EARLIEST_BIRTH_DATE) return failCheck('birth-date', FIELD, `birth date ${birthDate} is before 1900`);
+  if (birthDate > today) return failCheck('birth-date', FIELD, `birth date ${birthDate} is in the future`);
+  return passCheck('birth-date', FIELD, `born ${birthDate}`);
 }
 
 function checkCheckDigit(n: string): FieldCheck {

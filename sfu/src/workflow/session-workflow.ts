@@ -1,0 +1,224 @@
+/**
+ * The regulated part of one session, in the order the rules require: identity verified
+ * → questionnaire answered at the kiosk → level computed with the shared rule → product
+ * proposed and checked for suitability. The teller drives each step; only the kiosk can
+ * answer. Every step is stored and put on the session's timeline.
+ */
+import {
+  RISK_QUESTIONNAIRE_V1,
+  bandForScore,
+  checkSuitability,
+  findProduct,
+  scoreAssessment,
+  type AssessmentResult,
+  type NotificationData,
+  type NotificationName,
+  type QuestionnaireDefinition,
+  type RequestData,
+  type Role,
+  type SuitabilityResult,
+} from '@vtm/shared';
+import { RequestError, notAllowed, notFound } from '../errors.ts';
+import type { Repositories } from '../storage/repositories.ts';
+
+export interface WorkflowPorts {
+  repos: Repositories;
+  /** Stores an event on the session's timeline. */
+  record(type: string, payload: unknown): Promise<void>;
+  /** Tells one party of the call. */
+  notify<N extends NotificationName>(role: Role, name: N, data: NotificationData<N>): void;
+}
+
+type IdentityCheck = RequestData<'identity.record'>;
+
+export class SessionWorkflow {
+  readonly sessionId: string;
+  readonly #ports: WorkflowPorts;
+  readonly #definition: QuestionnaireDefinition;
+  #identityVerified = false;
+  #questionnaireStarted = false;
+  #shownQuestionId: string | null = null;
+  /** The customer's current answer per question, with the stored row it came from. */
+  readonly #answers = new Map<string, { optionIds: string[]; answerId: number }>();
+  #result: (AssessmentResult & { assessedAt: Date }) | null = null;
+
+  constructor(sessionId: string, ports: WorkflowPorts, definition: QuestionnaireDefinition = RISK_QUESTIONNAIRE_V1) {
+    this.sessionId = sessionId;
+    this.#ports = ports;
+    this.#definition = definition;
+  }
+
+  get identityVerified(): boolean {
+    return this.#identityVerified;
+  }
+
+  /** Returns whether the session may go on (false: identity failed, the session must end). */
+  async recordIdentity(check: IdentityCheck, tellerName: string): Promise<boolean> {
+    if (this.#identityVerified) throw notAllowed('identity is already verified');
+    const at = new Date();
+    await this.#ports.record(check.verified ? 'identity.verified' : 'identity.failed', { ...check, teller: tellerName });
+    if (check.verified) {
+      this.#identityVerified = true;
+      await this.#ports.repos.assessments.recordIdentityVerified(this.sessionId, at.toISOString());
+    }
+    this.#ports.notify('kiosk', 'identity.recorded', { verified: check.verified });
+    return check.verified;
+  }
+
+  async beginQuestionnaire(): Promise<QuestionnaireDefinition> {
+    if (!this.#identityVerified) throw notAllowed('verify the customer\'s identity before the questionnaire');
+    if (!this.#questionnaireStarted) {
+      this.#questionnaireStarted = true;
+      await this.#ports.record('questionnaire.started', {
+        questionnaireId: this.#definition.id,
+        version: this.#definition.version,
+      });
+    }
+    return this.#definition;
+  }
+
+  async showQuestion(questionId: string): Promise<void> {
+    if (!this.#questionnaireStarted) throw notAllowed('begin the questionnaire first');
+    if (this.#result) throw notAllowed('the assessment is finished');
+    const index = this.#definition.questions.findIndex((q) => q.id === questionId);
+    if (index < 0) throw notFound('question');
+    this.#shownQuestionId = questionId;
+    await this.#ports.record('question.shown', { questionId, index: index + 1 });
+    this.#ports.notify('kiosk', 'question.shown', {
+      index: index + 1,
+      total: this.#definition.questions.length,
+      question: this.#definition.questions[index]!,
+      selected: this.#answers.get(questionId)?.optionIds ?? null,
+    });
+  }
+
+  /** The customer's answer, from the kiosk only, to the question on the kiosk's screen. */
+  async answer(questionId: string, optionIds: string[]): Promise<void> {
+    if (this.#result) throw notAllowed('the assessment is finished');
+    if (questionId !== this.#shownQuestionId) throw notAllowed('this question is not on the screen');
+    const question = this.#definition.questions.find((q) => q.id === questionId)!;
+    const invalid = validateOneAnswer(this.#definition, questionId, optionIds);
+    if (invalid) throw new RequestError('invalid-data', invalid);
+    const ordered = question.options.map((o) => o.id).filter((id) => optionIds.includes(id));
+    const previous = this.#answers.get(questionId) ?? null;
+    if (previous && sameOptions(previous.optionIds, ordered)) return;
+    const at = new Date();
+    const answerId = await this.#ports.repos.assessments.addAnswer({
+      sessionId: this.sessionId,
+      questionnaireId: this.#definition.id,
+      questionnaireVersion: this.#definition.version,
+      questionId,
+      optionIds: ordered,
+      answeredAt: at.toISOString(),
+      replacesAnswerId: previous?.answerId ?? null,
+    });
+    this.#answers.set(questionId, { optionIds: ordered, answerId });
+    await this.#ports.record(previous ? 'answer.changed' : 'answer.given', {
+      questionId,
+      optionIds: ordered,
+      ...(previous ? { previousOptionIds: previous.optionIds } : {}),
+    });
+    this.#ports.notify('teller', 'answer.received', {
+      questionId,
+      optionIds: ordered,
+      previous: previous?.optionIds ?? null,
+      at: at.toISOString(),
+    });
+  }
+
+  /** Scores the answers with the shared rule; both screens are shown the level. */
+  async finish(): Promise<AssessmentResult> {
+    if (!this.#questionnaireStarted) throw notAllowed('begin the questionnaire first');
+    const missing = this.#definition.questions.filter((q) => !this.#answers.has(q.id)).map((q) => q.id);
+    if (missing.length) throw notAllowed(`not yet answered at the kiosk: ${missing.join(', ')}`);
+    const answers = this.#definition.questions.map((q) => ({ questionId: q.id, optionIds: this.#answers.get(q.id)!.optionIds }));
+    const scored = scoreAssessment(this.#definition, answers);
+    const band = bandForScore(this.#definition, scored.score);
+    const levelBand = this.#definition.levels.find((b) => b.level === scored.level) ?? band;
+    const result: AssessmentResult = {
+      questionnaireId: scored.questionnaireId,
+      questionnaireVersion: scored.questionnaireVersion,
+      score: scored.score,
+      maxScore: scored.maxScore,
+      level: scored.level,
+      name: levelBand.name,
+      explanation: levelBand.explanation,
+      capReasons: scored.appliedCaps.map((c) => c.reason),
+    };
+    const assessedAt = new Date();
+    await this.#ports.repos.assessments.addAssessment({
+      sessionId: this.sessionId,
+      questionnaireId: result.questionnaireId,
+      questionnaireVersion: result.questionnaireVersion,
+      answers: scored.answers,
+      score: result.score,
+      level: result.level,
+      assessedAt: assessedAt.toISOString(),
+    });
+    await this.#ports.repos.assessments.recordLevel(this.sessionId, result.level);
+    await this.#ports.record('level.computed', { score: result.score, maxScore: result.maxScore, level: result.level });
+    this.#result = { ...result, assessedAt };
+    this.#shownQuestionId = null;
+    for (const role of ['kiosk', 'teller'] as const) this.#ports.notify(role, 'assessment.result', result);
+    return result;
+  }
+
+  /** Checks a product against the customer's level; blocked sales are recorded and shown too. */
+  async proposeProduct(productCode: string): Promise<SuitabilityResult> {
+    if (!this.#result) throw notAllowed('finish the assessment first');
+    const product = findProduct(productCode);
+    if (!product) throw notFound('product');
+    const customerAge = this.#customerAge();
+    if (customerAge === null) throw notAllowed('the customer\'s age is not known');
+    const decision = checkSuitability({
+      customerLevel: this.#result.level,
+      productRisk: product.riskLevel,
+      customerAge,
+      assessment: { assessedAt: this.#result.assessedAt },
+      now: new Date(),
+    });
+    const result: SuitabilityResult = {
+      productCode,
+      productName: product.name,
+      productRisk: product.riskLevel,
+      customerLevel: this.#result.level,
+      allowed: decision.allowed,
+      reason: decision.allowed ? null : decision.reason,
+      message: decision.allowed ? null : decision.message,
+      extraConfirmation: decision.allowed ? (decision.extraConfirmation ?? []).map((r) => r.message) : [],
+    };
+    await this.#ports.record('product.chosen', { productCode, productRisk: product.riskLevel });
+    await this.#ports.record('suitability.result', { productCode, allowed: result.allowed, reason: result.reason });
+    if (result.allowed) await this.#ports.repos.assessments.recordProduct(this.sessionId, productCode);
+    for (const role of ['kiosk', 'teller'] as const) this.#ports.notify(role, 'suitability.result', result);
+    return result;
+  }
+
+  /**
+   * Until the verified ID's birth date reaches the server, the age band the customer
+   * chose gives the youngest age they can be.
+   */
+  #customerAge(): number | null {
+    const ageQuestion = this.#definition.questions.find((q) => q.kind === 'single' && q.prefill === 'verified-id-age');
+    const chosen = ageQuestion && this.#answers.get(ageQuestion.id)?.optionIds[0];
+    return ageQuestion?.options.find((o) => o.id === chosen)?.ageRange?.min ?? null;
+  }
+}
+
+function sameOptions(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
+/** Why one answer is not acceptable for its question, or null. */
+function validateOneAnswer(definition: QuestionnaireDefinition, questionId: string, optionIds: string[]): string | null {
+  const question = definition.questions.find((q) => q.id === questionId);
+  if (!question) return 'unknown question';
+  const known = new Set(question.options.map((o) => o.id));
+  if (optionIds.length === 0) return 'choose an option';
+  if (new Set(optionIds).size !== optionIds.length) return 'an option is listed twice';
+  if (optionIds.some((id) => !known.has(id))) return 'unknown option';
+  if (question.kind === 'single' && optionIds.length !== 1) return 'choose exactly one option';
+  const exclusive = question.options.filter((o) => o.exclusive).map((o) => o.id);
+  if (optionIds.length > 1 && optionIds.some((id) => exclusive.includes(id))) return '"none of these" cannot be combined';
+  return null;
+}
