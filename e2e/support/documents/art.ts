@@ -65,7 +65,7 @@ export function portrait(width: number, height: number, style: PortraitStyle): s
   const bun = style.hairStyle === 'bun' ? `<circle cx="${f(cx)}" cy="${f(headCy - headRy * 1.12)}" r="${f(headRx * 0.42)}" fill="${style.hair}"/>` : '';
   const hairTop = `<path d="M${f(cx - headRx * 1.04)},${f(headCy - headRy * 0.05)} C${f(cx - headRx * 1.1)},${f(headCy - headRy * 1.3)} ${f(cx + headRx * 1.1)},${f(headCy - headRy * 1.3)} ${f(cx + headRx * 1.04)},${f(headCy - headRy * 0.05)} C${f(cx + headRx * 0.8)},${f(headCy - headRy * 0.62)} ${f(cx - headRx * 0.5)},${f(headCy - headRy * 0.7)} ${f(cx - headRx * 1.04)},${f(headCy - headRy * 0.05)} Z" fill="${style.hair}"/>`;
   const body = [
-    `<rect width="${width}" height="${height}" fill="#f7f7f5" opacity="0.55"/>`,
+    `<rect width="${width}" height="${height}" fill="#f7f7f5" opacity="0.3"/>`,
     hairBehind,
     `<path d="M${f(cx - width * 0.47)},${height} C${f(cx - width * 0.45)},${f(shoulderY - 30)} ${f(cx - width * 0.3)},${f(shoulderY - 48)} ${f(cx - headRx * 0.5)},${f(shoulderY - 58)} L${f(cx + headRx * 0.5)},${f(shoulderY - 58)} C${f(cx + width * 0.3)},${f(shoulderY - 48)} ${f(cx + width * 0.45)},${f(shoulderY - 30)} ${f(cx + width * 0.47)},${height} Z" fill="${style.clothes}"/>`,
     `<rect x="${f(cx - headRx * 0.42)}" y="${f(neckTop)}" width="${f(headRx * 0.84)}" height="${f(shoulderY - 50 - neckTop)}" fill="${style.skin}"/>`,

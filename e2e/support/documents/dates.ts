@@ -24,6 +24,18 @@ export function addYears(iso: string, years: number): string {
   return `${String(year).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, lastDay)).padStart(2, '0')}`;
 }
 
+/** Completed years of age on `on` (someone born on 29 February turns a year older on 1 March). */
+export function ageOn(birthIso: string, onIso: string): number {
+  const [by, bm, bd] = birthIso.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = onIso.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/** Today in Beijing (UTC+8, no daylight saving): the calendar the kiosk's validators judge by. */
+export function beijingTodayIso(now = new Date()): string {
+  return toIsoDate(new Date(now.getTime() + 8 * 3_600_000));
+}
+
 export function daysBetween(fromIso: string, toIso: string): number {
   return Math.round((parseIsoDate(toIso).getTime() - parseIsoDate(fromIso).getTime()) / DAY_MS);
 }

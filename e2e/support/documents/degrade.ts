@@ -30,7 +30,7 @@ export function chooseDegradation(rng: Random, kind: DocumentKind): Degradation 
 
   const frameSize = DEGRADED_FRAME[kind];
   const card = CLEAN_SIZE[kind];
-  const cardScale = round(rng.between(0.8, 0.9) * Math.min(frameSize.width / card.width, frameSize.height / card.height), 3);
+  const cardScale = round(rng.between(0.72, 0.9) * Math.min(frameSize.width / card.width, frameSize.height / card.height), 3);
   // Off-centre by up to a third of the margin, so the document never leaves the frame.
   const marginX = (frameSize.width - card.width * cardScale) / 2;
   const marginY = (frameSize.height - card.height * cardScale) / 2;
@@ -54,7 +54,7 @@ export function chooseDegradation(rng: Random, kind: DocumentKind): Degradation 
     jpegQuality: rng.int(50, 70),
     noiseSeed: hashSeed(String(rng.next())),
   };
-  d.summary = summarize(d);
+  d.summary = summarize(d, card.width);
   return d;
 }
 
@@ -63,8 +63,9 @@ function round(n: number, digits: number): number {
   return Math.round(n * k) / k;
 }
 
-function summarize(d: Degradation): string {
-  const parts = [`framed at ${Math.round(d.frame.cardScale * 100)}% on ${d.frame.background}`];
+function summarize(d: Degradation, cardWidth: number): string {
+  const share = Math.round(((cardWidth * d.frame.cardScale) / d.frame.width) * 100);
+  const parts = [`${share}% of the frame's width on ${d.frame.background}`];
   if (d.rotationDeg) parts.push(`rotated ${d.rotationDeg}°`);
   if (d.perspective.rotateXDeg || d.perspective.rotateYDeg) parts.push(`tilted ${d.perspective.rotateXDeg}°/${d.perspective.rotateYDeg}°`);
   if (d.blurPx) parts.push(`blur ${d.blurPx} px`);
@@ -90,9 +91,11 @@ export function degradedSceneHtml(cleanImageDataUri: string, d: Degradation, car
     `scale(${d.frame.cardScale})`,
   ].join(' ');
   const s = d.lighting.strength;
-  // Bright on one side, shadowed on the other; soft-light keeps dark text dark.
+  // A lamp on one side: a warm highlight (screen) fading into a shadow (multiply) on the
+  // other. Either blend keeps black text black and white paper visibly uneven.
   const lighting = s
-    ? `<div style="position:absolute;inset:0;background:linear-gradient(${d.lighting.angleDeg}deg, rgba(255,250,235,${s}) 0%, rgba(255,255,255,0) 45%, rgba(0,0,0,${(s * 0.9).toFixed(2)}) 100%);mix-blend-mode:soft-light"></div>`
+    ? `<div style="position:absolute;inset:0;background:linear-gradient(${d.lighting.angleDeg}deg, rgba(255,248,225,${(s * 0.55).toFixed(2)}) 0%, rgba(255,248,225,0) 40%);mix-blend-mode:screen"></div>
+<div style="position:absolute;inset:0;background:linear-gradient(${d.lighting.angleDeg}deg, rgba(0,0,0,0) 35%, rgba(20,15,10,${(s * 0.8).toFixed(2)}) 100%);mix-blend-mode:multiply"></div>`
     : '';
   const noise = d.noiseSigma ? `<canvas id="noise" width="${width}" height="${height}" style="position:absolute;inset:0;mix-blend-mode:hard-light"></canvas>` : '';
   const script = `window.__vtmLayout = () => {

@@ -84,7 +84,7 @@ export function residentIdFrontHtml(card: ResidentCard): string {
 .value { font-family: ${SANS}; font-size: 31px; color: #111; }
 .name { font-size: 36px; font-weight: 500; letter-spacing: 2px; }
 .address { white-space: normal; word-break: break-all; width: 360px; line-height: 44px; }
-.idnum { font-family: ${OCR_B}; font-size: 44px; letter-spacing: 5px; color: #111; }
+.idnum { font-family: ${OCR_B}; font-size: 40px; letter-spacing: 4px; color: #111; }
 `;
   const inner = `
 <img class="abs" src="${dataUri(frontBackground(width, height))}" style="left:0;top:0">
@@ -105,7 +105,7 @@ export function residentIdFrontHtml(card: ResidentCard): string {
 <div class="abs label" style="left:88px;top:302px">住址</div>
 <div class="abs value address" style="left:190px;top:296px">${escapeHtml(f.address)}</div>
 <div class="abs label tight" style="left:88px;top:534px">公民身份号码</div>
-<div class="abs idnum" style="left:340px;top:520px">${escapeHtml(f.idNumber)}</div>
+<div class="abs idnum" style="left:336px;top:524px">${escapeHtml(f.idNumber)}</div>
 `;
   return page(width, height, css, cardBody(width, height, '#f1f4f0', inner));
 }
@@ -211,7 +211,7 @@ export function passportHtml(passport: PassportPage): string {
 .plabel { font-family: ${SANS}; font-size: 19px; color: #5b5b66; line-height: 24px; }
 .pvalue { font-family: ${SANS}; font-size: 31px; color: #141414; line-height: 38px; font-weight: 500; }
 .header { font-family: ${SANS}; color: #3a3a48; }
-.mrz { font-family: ${OCR_B}; font-size: 44px; line-height: 54px; color: #111; }
+.mrz { font-family: ${OCR_B}; font-size: 38px; line-height: 54px; color: #111; }
 `;
   const header = chinese
     ? `<div class="abs header" style="left:460px;top:38px;font-size:34px;letter-spacing:6px">${escapeHtml(print.stateZh ?? '')}</div>

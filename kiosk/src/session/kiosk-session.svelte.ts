@@ -3,7 +3,7 @@
  * connect → call a teller → wait → in call → ended → back to the start.
  */
 import { CallParty, receiveCapabilities } from '@vtm/shared/browser';
-import type { NotificationData, Role } from '@vtm/shared';
+import type { AssessmentResult, NotificationData, Role, SuitabilityResult } from '@vtm/shared';
 import type { Locale } from '../i18n/messages.ts';
 
 export type KioskScreen = 'connecting' | 'attract' | 'waiting' | 'in-call' | 'ended' | 'error';
@@ -15,6 +15,12 @@ export class KioskSession {
   tellerName = $state('');
   endedBy = $state<Role | null>(null);
   errorKey = $state<'cameraError' | 'connectionLost' | null>(null);
+  /** The question the teller has put on screen, and whether its answer has gone out. */
+  question = $state<NotificationData<'question.shown'> | null>(null);
+  answerSent = $state(false);
+  identity = $state<boolean | null>(null);
+  assessment = $state<AssessmentResult | null>(null);
+  suitability = $state<SuitabilityResult | null>(null);
   readonly party: CallParty;
 
   constructor(kioskName: string) {
@@ -26,6 +32,16 @@ export class KioskSession {
     const { signaling } = await this.party.connect();
     signaling.on('session.accepted', (data) => void this.#onAccepted(data));
     signaling.on('session.ended', ({ by }) => this.#finish(by));
+    signaling.on('identity.recorded', ({ verified }) => (this.identity = verified));
+    signaling.on('question.shown', (shown) => {
+      this.question = shown;
+      this.answerSent = false;
+    });
+    signaling.on('assessment.result', (result) => {
+      this.assessment = result;
+      this.question = null;
+    });
+    signaling.on('suitability.result', (result) => (this.suitability = result));
     signaling.onClose(() => {
       this.#release();
       this.errorKey = 'connectionLost';
@@ -52,6 +68,13 @@ export class KioskSession {
     this.screen = 'waiting';
   }
 
+  /** The customer's own answer to the question on screen. */
+  async answer(optionIds: string[]): Promise<void> {
+    if (!this.question) return;
+    await this.party.connection.signaling.request('question.answer', { questionId: this.question.question.id, optionIds });
+    this.answerSent = true;
+  }
+
   async hangUp(): Promise<void> {
     if (this.sessionId) await this.party.connection.signaling.request('session.hangup', {});
     this.#finish('kiosk');
@@ -63,6 +86,7 @@ export class KioskSession {
     this.sessionId = null;
     this.tellerName = '';
     this.endedBy = null;
+    this.#forgetCustomer();
     this.screen = this.party.connected ? 'attract' : 'connecting';
   }
 
@@ -76,7 +100,17 @@ export class KioskSession {
     this.#release();
     this.sessionId = null;
     this.endedBy = by;
+    this.#forgetCustomer();
     this.screen = 'ended';
+  }
+
+  /** Nothing of the customer's answers or results stays on the kiosk. */
+  #forgetCustomer(): void {
+    this.question = null;
+    this.answerSent = false;
+    this.identity = null;
+    this.assessment = null;
+    this.suitability = null;
   }
 
   #release(): void {

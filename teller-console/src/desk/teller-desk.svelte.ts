@@ -3,7 +3,38 @@
  * the call in progress.
  */
 import { CallParty, SignalingRequestError, receiveCapabilities } from '@vtm/shared/browser';
-import type { QueueEntry, TellerPresence } from '@vtm/shared';
+import type {
+  AssessmentResult,
+  NotificationData,
+  Question,
+  QueueEntry,
+  RequestData,
+  SessionOutcome,
+  SuitabilityResult,
+  TellerPresence,
+} from '@vtm/shared';
+
+/** What the teller has done and seen in the regulated part of the current call. */
+export interface CallWorkflow {
+  identity: 'pending' | 'verified' | 'failed';
+  questions: Question[];
+  shownQuestionId: string | null;
+  answers: Record<string, NotificationData<'answer.received'>>;
+  /** Every change of an answer, in order, for the teller to see. */
+  changes: NotificationData<'answer.received'>[];
+  assessment: AssessmentResult | null;
+  suitability: SuitabilityResult | null;
+}
+
+const freshWorkflow = (): CallWorkflow => ({
+  identity: 'pending',
+  questions: [],
+  shownQuestionId: null,
+  answers: {},
+  changes: [],
+  assessment: null,
+  suitability: null,
+});
 
 export interface ActiveCall {
   sessionId: string;
@@ -16,6 +47,7 @@ export class TellerDesk {
   call = $state<ActiveCall | null>(null);
   notice = $state<string | null>(null);
   presence = $state<TellerPresence>('available');
+  workflow = $state<CallWorkflow>(freshWorkflow());
   readonly party: CallParty;
 
   constructor(tellerName: string) {
@@ -31,6 +63,12 @@ export class TellerDesk {
     await this.party.openCamera();
     const { signaling } = await this.party.connect();
     signaling.on('queue.updated', ({ entries }) => (this.queue = entries));
+    signaling.on('answer.received', (answer) => {
+      this.workflow.answers[answer.questionId] = answer;
+      if (answer.previous) this.workflow.changes.push(answer);
+    });
+    signaling.on('assessment.result', (result) => (this.workflow.assessment = result));
+    signaling.on('suitability.result', (result) => (this.workflow.suitability = result));
     signaling.on('session.ended', ({ by }) => this.#endCall(by === 'kiosk' ? 'The customer ended the call.' : 'The call ended.'));
     signaling.onClose(() => {
       this.#endCall(null);
@@ -53,12 +91,56 @@ export class TellerDesk {
       });
       this.call = { sessionId: entry.sessionId, kioskName: entry.kioskName };
       this.presence = 'busy';
+      this.workflow = freshWorkflow();
       await this.party.startMedia(videoCodec);
     } catch (error) {
       if (error instanceof SignalingRequestError && error.code === 'conflict') {
         this.notice = 'Another teller has already taken this customer.';
         return;
       }
+      throw error;
+    }
+  }
+
+  async recordIdentity(check: RequestData<'identity.record'>): Promise<void> {
+    await this.#request('identity.record', check);
+    this.workflow.identity = check.verified ? 'verified' : 'failed';
+  }
+
+  async beginQuestionnaire(): Promise<void> {
+    const { questions } = await this.#request('questionnaire.begin', {});
+    this.workflow.questions = questions;
+  }
+
+  async showQuestion(questionId: string): Promise<void> {
+    await this.#request('question.show', { questionId });
+    this.workflow.shownQuestionId = questionId;
+  }
+
+  async finishAssessment(): Promise<void> {
+    this.workflow.assessment = await this.#request('assessment.finish', {});
+    this.workflow.shownQuestionId = null;
+  }
+
+  async proposeProduct(productCode: string): Promise<void> {
+    this.workflow.suitability = await this.#request('product.propose', { productCode });
+  }
+
+  async complete(outcome: SessionOutcome, note: string): Promise<void> {
+    await this.#request('session.complete', { outcome, note });
+    this.#endCall(`Session closed: ${outcome}.`);
+  }
+
+  /** A request whose refusal is shown to the teller as a notice. */
+  async #request<M extends 'identity.record' | 'questionnaire.begin' | 'question.show' | 'assessment.finish' | 'product.propose' | 'session.complete'>(
+    method: M,
+    data: RequestData<M>,
+  ) {
+    this.notice = null;
+    try {
+      return await this.party.connection.signaling.request(method, data);
+    } catch (error) {
+      this.notice = error instanceof Error ? error.message : String(error);
       throw error;
     }
   }

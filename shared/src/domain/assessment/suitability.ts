@@ -29,7 +29,7 @@ import { addCalendarMonthsInBeijing, beijingCalendarDate } from './time.ts';
 export const ASSESSMENT_VALIDITY_MONTHS = 12;
 /** Customers this old or older get the extra confirmation step. */
 export const SENIOR_CUSTOMER_AGE = 65;
-export const ADULT_AGE = 18;
+export const MINIMUM_PURCHASE_AGE = 18;
 /** An assessment stamped up to this far in the future (another device's clock) is still accepted. */
 export const ASSESSMENT_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -93,7 +93,7 @@ function blocked(reason: SuitabilityBlockReason, message: LocalizedText): Suitab
 export function checkSuitability(request: SuitabilityRequest): SuitabilityDecision {
   const { customerLevel, productRisk, customerAge, assessment, now } = SuitabilityRequest.parse(request);
 
-  if (customerAge < ADULT_AGE) {
+  if (customerAge < MINIMUM_PURCHASE_AGE) {
     return blocked('customer-under-18', {
       'zh-CN': '根据规定，理财产品只能向年满18周岁的客户销售。',
       en: 'Wealth products may only be sold to customers aged 18 or over.',

@@ -11,17 +11,28 @@
  * - An ID number's MOD 11-2 digit plus a real birth date still leave many candidates
  *   (median 12), but the wrong digit was the one OCR was least sure of in 100/100 cases,
  *   so with per-character confidences the lowest-confidence position decides.
- * - MRZ readings go wrong in known pairs (G↔6, N↔W, '<' read as K or L, …), so
- *   substitutions by a confusion partner are tried before arbitrary ones.
+ * - MRZ readings go wrong in known pairs (G↔6, N↔W, '<' read as K or L, …), so when
+ *   several substitutions fit, a lone one by a confusion partner is preferred (see
+ *   `MrzRepairOptions` for what that costs).
+ * `corrected.basis` says which rule decided, so a UI can ask for confirmation of guesses.
  */
 import { isRealYymmdd, isValidTd3Line2, mrzCharacterValue, mrzCheckDigitMatches, TD3_LINE_LENGTH } from './mrz.ts';
 import { isValidResidentIdNumber, type ResidentIdNumberOptions } from './resident-id-number.ts';
+
+/**
+ * Why a substitution was taken. Only 'only-candidate' is certain given a single misread;
+ * the others are measured best guesses (a UI should ask the customer to confirm them):
+ * 'confusion-pair' is wrong whenever the real misread was not a known confusion.
+ */
+export type CorrectionBasis = 'only-candidate' | 'lowest-confidence' | 'confusion-pair';
 
 export interface Correction {
   /** Index of the replaced character. */
   position: number;
   from: string;
   to: string;
+  /** Always set by the repair functions here. */
+  basis?: CorrectionBasis;
 }
 
 export interface Repair {
@@ -62,13 +73,12 @@ function validSubstitutions(
   text: string,
   alphabetAt: (position: number) => string,
   isValid: (candidate: string) => boolean,
-  allowed: (from: string, to: string) => boolean = () => true,
 ): Candidate[] {
   const found: Candidate[] = [];
   for (let position = 0; position < text.length; position++) {
     const from = text[position] as string;
     for (const to of alphabetAt(position)) {
-      if (to === from || !allowed(from, to)) continue;
+      if (to === from) continue;
       const value = text.slice(0, position) + to + text.slice(position + 1);
       if (isValid(value)) found.push({ position, from, to, value });
     }
@@ -80,26 +90,39 @@ function unchanged(value: string, ambiguous = false): Repair {
   return { value, corrected: null, ambiguous };
 }
 
-function take(candidate: Candidate): Repair {
+function take(candidate: Candidate, basis: CorrectionBasis): Repair {
   const { position, from, to, value } = candidate;
-  return { value, corrected: { position, from, to }, ambiguous: false };
+  return { value, corrected: { position, from, to, basis }, ambiguous: false };
 }
 
 /** Exactly one candidate is taken; none leaves the text as it is; several are ambiguous. */
-function takeOnlyCandidate(text: string, candidates: readonly Candidate[]): Repair {
-  if (candidates.length === 1) return take(candidates[0] as Candidate);
+function takeOnlyCandidate(text: string, candidates: readonly Candidate[], basis: CorrectionBasis): Repair {
+  if (candidates.length === 1) return take(candidates[0] as Candidate, basis);
   return unchanged(text, candidates.length > 1);
 }
 
-/** Confusion-partner substitutions first; arbitrary ones only when no partner fits. */
+export interface MrzRepairOptions {
+  /**
+   * When several substitutions fit, take the only one by a confusion partner (default
+   * true). Right whenever the misread was a known confusion; wrong whenever it was not:
+   * on the ICAO specimen line 2 with every single-character error injected, this rule
+   * added 2 right repairs to 518 certain ones and made 148 wrong ones. Such repairs carry
+   * basis 'confusion-pair' so the kiosk can ask the customer to confirm them.
+   */
+  preferConfusionPairs?: boolean;
+}
+
+/** The only valid substitution, or else (if allowed) the only valid one by a confusion partner. */
 function repairPreferringConfusions(
   text: string,
   alphabetAt: (position: number) => string,
   isValid: (candidate: string) => boolean,
+  opts: MrzRepairOptions,
 ): Repair {
-  const likely = validSubstitutions(text, alphabetAt, isValid, (from, to) => confusionPartners(from).includes(to));
-  if (likely.length > 0) return takeOnlyCandidate(text, likely);
-  return takeOnlyCandidate(text, validSubstitutions(text, alphabetAt, isValid));
+  const all = validSubstitutions(text, alphabetAt, isValid);
+  if (all.length <= 1 || opts.preferConfusionPairs === false) return takeOnlyCandidate(text, all, 'only-candidate');
+  const likely = all.filter((c) => confusionPartners(c.from).includes(c.to));
+  return likely.length === 1 ? take(likely[0] as Candidate, 'confusion-pair') : unchanged(text, true);
 }
 
 // ---------------------------------------------------------------- resident ID number
@@ -129,9 +152,9 @@ export function repairResidentIdNumber(
     (position) => (position === 17 ? DIGITS + 'X' : DIGITS),
     (candidate) => isValidResidentIdNumber(candidate, opts),
   );
-  if (candidates.length <= 1 || charConfidences === undefined) return takeOnlyCandidate(reading, candidates);
+  if (candidates.length <= 1 || charConfidences === undefined) return takeOnlyCandidate(reading, candidates, 'only-candidate');
   const atLeastConfident = candidatesAtLeastConfident(candidates, charConfidences);
-  return atLeastConfident.length === 1 ? take(atLeastConfident[0] as Candidate) : unchanged(reading, true);
+  return atLeastConfident.length === 1 ? take(atLeastConfident[0] as Candidate, 'lowest-confidence') : unchanged(reading, true);
 }
 
 /** Candidates at the position(s) OCR was least sure of. */
@@ -169,22 +192,21 @@ function isFieldValue(value: string, alphabet: MrzFieldAlphabet): boolean {
  * digit itself. Letters in a numeric field can only be misread digits, so the repair is
  * forced to that position.
  */
-export function repairMrzField(value: string, checkDigit: string, alphabet: MrzFieldAlphabet): MrzFieldRepair {
+export function repairMrzField(
+  value: string,
+  checkDigit: string,
+  alphabet: MrzFieldAlphabet,
+  opts: MrzRepairOptions = {},
+): MrzFieldRepair {
   const reading = value + checkDigit;
   const split = (text: string) => ({ value: text.slice(0, value.length), checkDigit: text.slice(value.length) });
   const isValid = (text: string) => {
     const parts = split(text);
     return isFieldValue(parts.value, alphabet) && mrzCheckDigitMatches(parts.value, parts.checkDigit);
   };
-  const repair = isValid(reading)
-    ? unchanged(reading)
-    : checkDigit.length !== 1
-      ? unchanged(reading)
-      : repairPreferringConfusions(
-          reading,
-          (position) => (position === value.length ? DIGITS + FILLER : fieldAlphabet(alphabet)),
-          isValid,
-        );
+  const alphabetAt = (position: number) => (position === value.length ? DIGITS + FILLER : fieldAlphabet(alphabet));
+  const repairable = checkDigit.length === 1 && !isValid(reading);
+  const repair = repairable ? repairPreferringConfusions(reading, alphabetAt, isValid, opts) : unchanged(reading);
   return { ...repair, ...split(repair.value) };
 }
 
@@ -206,10 +228,10 @@ function td3Line2Alphabet(position: number): string {
  * the composite to fit afterwards (the composite often rules out candidates a single
  * field's check digit allows). The repaired line is `value`.
  */
-export function repairTd3Line2(line2: string): Repair {
+export function repairTd3Line2(line2: string, opts: MrzRepairOptions = {}): Repair {
   const reading = line2.trim();
   if (reading.length !== TD3_LINE_LENGTH || isValidTd3Line2(reading)) return unchanged(reading);
-  return repairPreferringConfusions(reading, td3Line2Alphabet, isValidTd3Line2);
+  return repairPreferringConfusions(reading, td3Line2Alphabet, isValidTd3Line2, opts);
 }
 
 /**

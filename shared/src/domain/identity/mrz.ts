@@ -11,15 +11,15 @@
  * make an OCR reading trustworthy; the name has none, so the customer confirms it.
  */
 import { z } from 'zod';
-import { ageOn, beijingDay, calendarDate, isCalendarDate, type CalendarDate } from './calendar-date.ts';
+import { beijingDay, calendarDate, isCalendarDate, type CalendarDate } from './calendar-date.ts';
 import { checkThat, failCheck, passCheck, unknownCheck, type FieldCheck } from './field-check.ts';
+import { checkAdult } from './holder-age.ts';
 
 export const MRZ_FILLER = '<';
 export const TD3_LINE_LENGTH = 44;
 const TD3_NAME_LENGTH = 39;
 const MRZ_WEIGHTS = [7, 3, 1] as const;
 const MRZ_LINE_CHARACTERS = /^[A-Z0-9<]*$/;
-const ADULT_AGE = 18;
 
 const CalendarDateSchema = z.string().refine(isCalendarDate, 'a real YYYY-MM-DD date');
 /** ICAO country codes are three letters, shorter ones padded with '<' (Germany is 'D'). */
@@ -303,15 +303,6 @@ function checkExpired(expiryDate: CalendarDate | null, today: CalendarDate): Fie
   return checkThat(today <= expiryDate, 'expired', 'expiryDate', {
     pass: `valid until ${expiryDate}`,
     fail: `valid only until ${expiryDate}`,
-  });
-}
-
-function checkAdult(birthDate: CalendarDate | null, today: CalendarDate): FieldCheck {
-  if (birthDate === null) return unknownCheck('adult', 'birthDate', 'birth date unreadable');
-  const age = ageOn(birthDate, today);
-  return checkThat(age >= ADULT_AGE, 'adult', 'birthDate', {
-    pass: `${age} years old`,
-    fail: `${age} years old; customers must be ${ADULT_AGE} or older`,
   });
 }
 

@@ -12,17 +12,19 @@ import { z } from 'zod';
 import { ageOn, beijingDay, isCalendarDate, isYearsLater, monthsBefore, type CalendarDate } from './calendar-date.ts';
 import { isKnownEthnicGroup } from './ethnicities.ts';
 import { checkThat, failCheck, passCheck, unknownCheck, type FieldCheck } from './field-check.ts';
+import { checkAdult } from './holder-age.ts';
 import { provinceOfAddress } from './regions.ts';
-import { parseResidentIdNumber, validateResidentIdNumber, type ResidentIdNumberInfo } from './resident-id-number.ts';
+import {
+  parseResidentIdNumber,
+  ResidentIdSexSchema,
+  validateResidentIdNumber,
+  type ResidentIdNumberInfo,
+} from './resident-id-number.ts';
 
-/** Customers must be adults (18 full years) to buy wealth products. */
-export const ADULT_AGE = 18;
 /** Printed on the back instead of an end date for long-term cards. */
 export const RESIDENT_ID_LONG_TERM = '长期';
 
 const CalendarDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a YYYY-MM-DD date');
-
-export const ResidentIdSexSchema = z.enum(['男', '女']);
 
 export const ResidentIdFrontSchema = z.strictObject({
   name: z.string().max(64),
@@ -80,7 +82,7 @@ export function validateResidentIdFront(front: ResidentIdFront, opts: ResidentId
     checkEthnicity(front.ethnicity),
     checkPresent('address', 'address', front.address),
     checkAddressProvince(front.address, info),
-    checkAdult(front, info, beijingDay(now)),
+    checkAdult(birthDateForAge(front, info), beijingDay(now)),
   ];
 }
 
@@ -138,14 +140,8 @@ function checkAddressProvince(address: string, info: ResidentIdNumberInfo | null
 }
 
 /** Age from the number's birth date when it is readable (more reliable), else from the printed one. */
-function checkAdult(front: ResidentIdFront, info: ResidentIdNumberInfo | null, today: CalendarDate): FieldCheck {
-  const birthDate = info?.birthDate ?? (isCalendarDate(front.birthDate) ? front.birthDate : null);
-  if (birthDate === null) return unknownCheck('adult', 'birthDate', 'no readable birth date');
-  const age = ageOn(birthDate, today);
-  return checkThat(age >= ADULT_AGE, 'adult', 'birthDate', {
-    pass: `${age} years old`,
-    fail: `${age} years old; customers must be ${ADULT_AGE} or older`,
-  });
+function birthDateForAge(front: ResidentIdFront, info: ResidentIdNumberInfo | null): CalendarDate | null {
+  return info?.birthDate ?? (isCalendarDate(front.birthDate) ? front.birthDate : null);
 }
 
 // ---------------------------------------------------------------- back

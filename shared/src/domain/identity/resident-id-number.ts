@@ -6,11 +6,13 @@
  * The number is the most reliable thing OCR reads off a card (digits only, checkable), so
  * birth date and sex are taken from it and the printed values are cross-checked against it.
  */
+import { z } from 'zod';
 import { beijingDay, calendarDate, type CalendarDate } from './calendar-date.ts';
 import { checkThat, failCheck, passCheck, unknownCheck, type FieldCheck } from './field-check.ts';
 import { provinceByCode } from './regions.ts';
 
-export type ResidentIdSex = '男' | '女';
+export const ResidentIdSexSchema = z.enum(['男', '女']);
+export type ResidentIdSex = z.infer<typeof ResidentIdSexSchema>;
 
 export interface ResidentIdNumberInfo {
   /** Six-digit administrative division code where the number was first issued. */

@@ -1,0 +1,158 @@
+/**
+ * The regulated flow through the real stack: a signed-in teller accepts, verifies
+ * identity, sends every question to the kiosk where the customer answers by touch, the
+ * level is computed with the shared rule, a product is checked for suitability at both
+ * ends, and the session is closed with its outcome, every step on the timeline in order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { RISK_QUESTIONNAIRE_V1, scoreAssessment, type Question } from '@vtm/shared';
+import { artifactDir } from './support/artifacts.ts';
+import { launchBrowser, waitForRemoteMedia } from './support/browser.ts';
+import { callAndAccept, openKioskAndConsole, sessionDetail, waitForSealedRecording, type CallPages } from './support/call-flow.ts';
+import { startServer, type TestServer } from './support/server.ts';
+
+type Pick = 'most-adventurous' | 'most-cautious';
+
+/** The option a customer of this kind taps for a question. */
+function choose(question: Question, pick: Pick): string {
+  const candidates = question.options.filter((o) => question.kind === 'single' || !o.exclusive || question.options.length === 1);
+  const sorted = [...(candidates.length ? candidates : question.options)].sort((a, b) => a.score - b.score);
+  return (pick === 'most-adventurous' ? sorted.at(-1) : sorted[0])!.id;
+}
+
+async function answerEveryQuestion(pages: CallPages, pick: Pick): Promise<Record<string, string>> {
+  const chosen: Record<string, string> = {};
+  await pages.teller.getByTestId('begin-questionnaire').click();
+  for (const question of RISK_QUESTIONNAIRE_V1.questions) {
+    await pages.teller.locator(`[data-testid="teller-question"][data-question-id="${question.id}"] [data-testid="show-question"]`).click();
+    const onKiosk = pages.kiosk.locator(`[data-testid="question"][data-question-id="${question.id}"]`);
+    await onKiosk.waitFor();
+    const optionId = choose(question, pick);
+    chosen[question.id] = optionId;
+    await onKiosk.locator(`[data-testid="option"][data-option-id="${optionId}"]`).click();
+    if (question.kind === 'multiple') await onKiosk.getByTestId('confirm-answer').click();
+    await pages.teller.locator(`[data-testid="teller-question"][data-question-id="${question.id}"] [data-testid="teller-answer"]`).waitFor();
+  }
+  return chosen;
+}
+
+async function verifyIdentity(teller: Page): Promise<void> {
+  const step = teller.getByTestId('identity-step');
+  for (const label of ['Face matches the ID photo', 'Document appears genuine', 'Document is valid (not expired)']) {
+    await step.getByLabel(label).check();
+  }
+  await step.getByRole('button', { name: 'Identity verified' }).click();
+  await teller.locator('[data-testid="identity-step"][data-state="verified"]').waitFor();
+}
+
+describe('teller-driven risk assessment', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer(artifactDir('assessment'));
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('takes a customer from identity to a completed session with every step on the timeline', async () => {
+    const pages = await openKioskAndConsole(browser, server.url);
+    const { sessionId } = await callAndAccept(pages);
+    await waitForRemoteMedia(pages.teller);
+
+    // The questionnaire cannot start before identity is verified.
+    await expect(pages.teller.getByTestId('begin-questionnaire').isDisabled()).resolves.toBe(true);
+    await verifyIdentity(pages.teller);
+    await pages.kiosk.getByTestId('identity-state').waitFor();
+
+    const chosen = await answerEveryQuestion(pages, 'most-adventurous');
+    const expected = scoreAssessment(
+      RISK_QUESTIONNAIRE_V1,
+      Object.entries(chosen).map(([questionId, optionId]) => ({ questionId, optionIds: [optionId] })),
+    );
+    await pages.teller.getByTestId('finish-assessment').click();
+    await pages.kiosk.locator(`[data-testid="assessment-result"][data-level="${expected.level}"]`).waitFor();
+    await expect(pages.teller.getByTestId('teller-level').textContent()).resolves.toContain(expected.level);
+
+    await pages.teller.getByTestId('product-select').selectOption('WM-R1-90D');
+    await pages.teller.getByTestId('propose-product').click();
+    await pages.teller.locator('[data-testid="teller-suitability"][data-allowed="true"]').waitFor();
+    await pages.kiosk.locator('[data-testid="suitability"][data-allowed="true"]').waitFor();
+
+    await pages.teller.getByTestId('outcome-select').selectOption('completed');
+    await pages.teller.getByTestId('complete-session').click();
+    await pages.kiosk.getByTestId('call-ended').waitFor();
+
+    const detail = await waitForSealedRecording(server.url, sessionId);
+    expect(detail.state).toBe('ended');
+    const types = detail.events.map((e) => e.type);
+    const order = ['session.accepted', 'identity.verified', 'questionnaire.started', 'question.shown', 'answer.given', 'level.computed', 'product.chosen', 'suitability.result', 'session.outcome', 'session.ended'];
+    const positions = order.map((type) => types.indexOf(type));
+    expect(positions.every((p) => p >= 0), JSON.stringify(types)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(types.filter((t) => t === 'answer.given')).toHaveLength(RISK_QUESTIONNAIRE_V1.questions.length);
+    const level = detail.events.find((e) => e.type === 'level.computed')!;
+    expect(level.payload).toMatchObject({ level: expected.level, score: expected.score });
+    expect(detail.events.find((e) => e.type === 'session.outcome')!.payload).toMatchObject({ outcome: 'completed' });
+    expect(detail.events.every((e) => e.type === 'session.created' || e.type === 'session.accepted' || e.offsetMs !== null)).toBe(true);
+    await pages.close();
+  });
+
+  it('blocks a product above the customer\'s level, with the reason on both screens', async () => {
+    const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-E2E-C1', teller: 'teller2' });
+    const { sessionId } = await callAndAccept(pages);
+    await verifyIdentity(pages.teller);
+    await answerEveryQuestion(pages, 'most-cautious');
+    await pages.teller.getByTestId('finish-assessment').click();
+    await pages.kiosk.locator('[data-testid="assessment-result"][data-level="C1"]').waitFor();
+
+    await pages.teller.getByTestId('product-select').selectOption({ index: (await pages.teller.getByTestId('product-select').locator('option').count()) - 1 });
+    await pages.teller.getByTestId('propose-product').click();
+    const tellerSide = pages.teller.locator('[data-testid="teller-suitability"][data-allowed="false"]');
+    const kioskSide = pages.kiosk.locator('[data-testid="suitability"][data-allowed="false"]');
+    await tellerSide.waitFor();
+    await kioskSide.waitFor();
+    expect((await kioskSide.textContent())!.length).toBeGreaterThan(10);
+
+    await pages.teller.getByTestId('outcome-select').selectOption('unsuitable');
+    await pages.teller.getByTestId('complete-session').click();
+    const detail = await waitForSealedRecording(server.url, sessionId);
+    expect(detail.events.find((e) => e.type === 'suitability.result')!.payload).toMatchObject({ allowed: false });
+    expect(detail.events.find((e) => e.type === 'session.outcome')!.payload).toMatchObject({ outcome: 'unsuitable' });
+    await pages.close();
+  });
+
+  it('refuses an answer that does not come from the kiosk', async () => {
+    const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-E2E-RULES', teller: 'teller1' });
+    await callAndAccept(pages);
+    const refused = await pages.teller.evaluate(async () => {
+      const ws = new WebSocket(`ws://${location.host}/ws`);
+      await new Promise((r) => ws.addEventListener('open', r, { once: true }));
+      const reply = (frame: { id: number }) =>
+        new Promise<unknown>((resolve) => {
+          const onMessage = (e: MessageEvent) => {
+            const message = JSON.parse(String(e.data)) as { id?: number };
+            if (message.id !== frame.id) return; // a notification
+            ws.removeEventListener('message', onMessage);
+            resolve(message);
+          };
+          ws.addEventListener('message', onMessage);
+          ws.send(JSON.stringify(frame));
+        });
+      const hello = await reply({ id: 1, method: 'hello', data: { role: 'teller' } });
+      const answer = await reply({ id: 2, method: 'question.answer', data: { questionId: 'age-band', optionIds: ['x'] } });
+      ws.close();
+      return { hello, answer };
+    });
+    expect(refused.hello).toMatchObject({ ok: true });
+    expect(refused.answer).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    // Nor can the teller's own console show a question before identity is verified.
+    await expect(pages.teller.getByTestId('begin-questionnaire').isDisabled()).resolves.toBe(true);
+    await pages.close();
+  });
+});
