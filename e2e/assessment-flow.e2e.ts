@@ -133,7 +133,7 @@ describe('teller-driven risk assessment', () => {
     const refused = await pages.teller.evaluate(async () => {
       const ws = new WebSocket(`ws://${location.host}/ws`);
       await new Promise((r) => ws.addEventListener('open', r, { once: true }));
-      const reply = (frame: { id: number }) =>
+      const reply = (frame: { id: number; method: string; data: unknown }) =>
         new Promise<unknown>((resolve) => {
           const onMessage = (e: MessageEvent) => {
             const message = JSON.parse(String(e.data)) as { id?: number };

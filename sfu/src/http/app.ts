@@ -8,6 +8,7 @@ import type { WorkerPool } from '../media/worker-pool.ts';
 import type { RecordingService } from '../recording/recording.service.ts';
 import type { Repositories } from '../storage/repositories.ts';
 import type { AuthService } from '../auth/auth.service.ts';
+import { assessmentApiController } from './assessment-api.controller.ts';
 import { authController } from './auth.controller.ts';
 import { authenticate } from './authentication.ts';
 import { healthController } from './health.controller.ts';
@@ -41,6 +42,7 @@ export function createHttpApp(deps: {
   app.use(authController(deps));
   app.use(sessionsController(deps));
   app.use(mediaStatsController(deps));
+  app.use(assessmentApiController());
 
   for (const [mount, dir] of [['/kiosk', deps.staticDir.kiosk], ['/console', deps.staticDir.console]] as const) {
     if (!fs.existsSync(dir)) deps.logger.warn({ dir }, `${mount} is not built; run "npm run build"`);

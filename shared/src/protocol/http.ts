@@ -1,6 +1,8 @@
 /** Schemas of the HTTP API's bodies and replies. */
 import { z } from 'zod';
 import { SessionId, SessionState } from './signaling.ts';
+import { Answers } from '../domain/assessment/questionnaire.ts';
+import { CustomerRiskLevel } from '../domain/assessment/levels.ts';
 
 export const HealthReport = z.object({
   ok: z.boolean(),
@@ -59,3 +61,19 @@ export const SessionDetail = z.object({
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
 export const SessionIdParams = z.object({ sessionId: SessionId });
+
+/** POST /api/assessments/score: answers to the current questionnaire. */
+export const ScoreRequest = z.object({ answers: Answers }).strict();
+export type ScoreRequest = z.infer<typeof ScoreRequest>;
+
+/** POST /api/suitability: may this product be sold to a customer of this level and age? */
+export const SuitabilityApiRequest = z
+  .object({
+    level: CustomerRiskLevel,
+    age: z.number().int().min(0).max(150),
+    productCode: z.string().min(1).max(40),
+    /** When the customer's assessment was taken; now if not given. */
+    assessedAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+export type SuitabilityApiRequest = z.infer<typeof SuitabilityApiRequest>;
