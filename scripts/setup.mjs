@@ -13,7 +13,7 @@
 //
 // Only Node built-ins here: node_modules may not exist yet.
 //
-// Usage: node scripts/setup.mjs [--for=start|test]
+// Usage: node scripts/setup.mjs [--for=start|test|bench]
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -30,10 +30,13 @@ const DEBIAN_PACKAGES = {
   // Building (and running) the mediasoup worker against Debian's libraries.
   worker: [
     'g++', 'make', 'pkg-config', 'libssl-dev', 'libuv1-dev', 'libsrtp2-dev', 'libusrsctp-dev',
-    'libabsl-dev', 'libflatbuffers-dev', 'flatbuffers-compiler', 'liburing-dev',
+    'libabsl-dev', 'libflatbuffers-dev', 'flatbuffers-compiler',
   ],
-  // End-to-end tests: the browser, fonts for the Chinese UI, and the compose file check.
-  test: ['chromium', 'fonts-noto-cjk', 'docker-compose'],
+  // End-to-end tests: the browser, fonts for the Chinese UI and the synthetic ID documents
+  // (OCR-B for passport MRZ lines), and the compose file check.
+  test: ['chromium', 'fonts-noto-cjk', 'fonts-ocr-b', 'docker-compose'],
+  // Benchmarks: Debian's native tesseract as the OCR baseline.
+  bench: ['tesseract-ocr', 'tesseract-ocr-chi-sim', 'tesseract-ocr-eng'],
 };
 
 function log(message) {
@@ -64,7 +67,12 @@ function missingDebianPackages(packages) {
 }
 
 function ensureDebianPackages() {
-  const wanted = [...DEBIAN_PACKAGES.runtime, ...DEBIAN_PACKAGES.worker, ...(purpose === 'test' ? DEBIAN_PACKAGES.test : [])];
+  const wanted = [
+    ...DEBIAN_PACKAGES.runtime,
+    ...DEBIAN_PACKAGES.worker,
+    ...(purpose === 'test' || purpose === 'bench' ? DEBIAN_PACKAGES.test : []),
+    ...(purpose === 'bench' ? DEBIAN_PACKAGES.bench : []),
+  ];
   if (spawnSync('dpkg-query', ['--version']).status !== 0) {
     log('not a Debian system: make sure ffmpeg and the mediasoup build libraries are installed');
     return;
