@@ -4,7 +4,11 @@
  * level is computed with the shared rule, a product is checked for suitability at both
  * ends, and the session is closed with its outcome, every step on the timeline in order.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256 } from './support/ffprobe.ts';
+import { signIn } from './support/api.ts';
 import type { Browser, Page } from 'playwright-core';
 import { RISK_QUESTIONNAIRE_V1, scoreAssessment, type Question } from '@vtm/shared';
 import { artifactDir } from './support/artifacts.ts';
@@ -70,6 +74,11 @@ describe('teller-driven risk assessment', () => {
     await verifyIdentity(pages.teller);
     await pages.kiosk.getByTestId('identity-state').waitFor();
 
+    // A still of the customer is kept with the session.
+    await pages.teller.getByTestId('take-still').click();
+    await pages.teller.getByRole('button', { name: 'Take still (1)' }).waitFor();
+    await pages.teller.getByTestId('connection-quality').and(pages.teller.locator('[data-grade="good"], [data-grade="fair"]')).waitFor();
+
     const chosen = await answerEveryQuestion(pages, 'most-adventurous');
     const expected = scoreAssessment(
       RISK_QUESTIONNAIRE_V1,
@@ -99,6 +108,12 @@ describe('teller-driven risk assessment', () => {
     const level = detail.events.find((e) => e.type === 'level.computed')!;
     expect(level.payload).toMatchObject({ level: expected.level, score: expected.score });
     expect(detail.events.find((e) => e.type === 'session.outcome')!.payload).toMatchObject({ outcome: 'completed' });
+    const [still] = detail.evidence;
+    expect(still).toMatchObject({ kind: 'still' });
+    const stillFile = path.join(server.dataDir, 'evidence', sessionId, 'still-001.png');
+    expect(sha256(stillFile)).toBe(still!.sha256);
+    expect(fs.readFileSync(stillFile).subarray(1, 4).toString()).toBe('PNG');
+    expect(types.indexOf('still.taken')).toBeGreaterThan(types.indexOf('identity.verified'));
     expect(detail.events.every((e) => e.type === 'session.created' || e.type === 'session.accepted' || e.offsetMs !== null)).toBe(true);
     await pages.close();
   });
@@ -129,7 +144,22 @@ describe('teller-driven risk assessment', () => {
 
   it('refuses an answer that does not come from the kiosk', async () => {
     const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-E2E-RULES', teller: 'teller1' });
-    await callAndAccept(pages);
+    const { sessionId } = await callAndAccept(pages);
+    // Stills: only the teller of this call may add one, and only an image.
+    const png = Buffer.from('89504e470d0a1a0a0000', 'hex');
+    const postStill = async (username: string | null, body: Buffer, type = 'image/png') =>
+      (
+        await fetch(`${server.url}/api/sessions/${sessionId}/stills`, {
+          method: 'POST',
+          headers: { 'content-type': type, ...(username ? { cookie: await signIn(server.url, username) } : {}) },
+          body: new Uint8Array(body),
+        })
+      ).status;
+    expect(await postStill(null, png)).toBe(401);
+    expect(await postStill('teller2', png)).toBe(403);
+    expect(await postStill('compliance1', png)).toBe(403);
+    expect(await postStill('teller1', Buffer.from('not an image'))).toBe(400);
+    expect(await postStill('teller1', Buffer.alloc(5 * 1024 * 1024, 1))).toBe(413);
     const refused = await pages.teller.evaluate(async () => {
       const ws = new WebSocket(`ws://${location.host}/ws`);
       await new Promise((r) => ws.addEventListener('open', r, { once: true }));

@@ -12,6 +12,7 @@ import { loadOrCreateTls } from './http/tls.ts';
 import type { Logger } from './logger.ts';
 import { WorkerPool } from './media/worker-pool.ts';
 import { AuthService, SEED_USERS } from './auth/auth.service.ts';
+import { EvidenceService } from './evidence/evidence.service.ts';
 import { RecordingService } from './recording/recording.service.ts';
 import { SessionService } from './sessions/session.service.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
@@ -45,7 +46,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const interrupted = await sessions.closeInterrupted();
   if (interrupted.length) logger.warn({ sessions: interrupted.length }, 'closed sessions interrupted by an earlier crash');
 
-  const app = createHttpApp({ auth, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
+  const evidence = new EvidenceService({ dataDir: config.dataDir, repos, sessions });
+  const app = createHttpApp({ auth, evidence, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
   const server = config.tls
     ? https.createServer(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress]), app)
     : http.createServer(app);

@@ -1,2 +1,3 @@
 export * from './protocol/index.ts';
 export * from './domain/assessment/index.ts';
+export * from './domain/identity/index.ts';

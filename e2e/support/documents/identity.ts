@@ -151,7 +151,8 @@ function validityTermForAge(age: number): 5 | 10 | 20 | typeof LONG_TERM {
 
 /** An issue date whose validity period still covers the reference date (plus a margin). */
 function cardValidity(rng: Random, birthDate: string, referenceDate: string, issuingAuthority: string): ResidentIdBackFields {
-  const earliest = maxDate(addYears(birthDate, 16), SECOND_GENERATION_SINCE);
+  // Cards are compulsory from 16 but may be issued younger: a young adult may still carry a 5-year card.
+  const earliest = maxDate(addYears(birthDate, 10), SECOND_GENERATION_SINCE);
   const validToFor = (validFrom: string) => {
     const term = validityTermForAge(ageOn(birthDate, validFrom));
     return term === LONG_TERM ? LONG_TERM : addYears(validFrom, term);

@@ -10,6 +10,8 @@ import type { Repositories } from '../storage/repositories.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { assessmentApiController } from './assessment-api.controller.ts';
 import { authController } from './auth.controller.ts';
+import type { EvidenceService } from '../evidence/evidence.service.ts';
+import { evidenceController } from './evidence.controller.ts';
 import { authenticate } from './authentication.ts';
 import { healthController } from './health.controller.ts';
 import { mediaStatsController } from './media-stats.controller.ts';
@@ -27,6 +29,7 @@ const STATUS_BY_CODE: Record<string, number> = {
 
 export function createHttpApp(deps: {
   auth: AuthService;
+  evidence: EvidenceService;
   secureCookies: boolean;
   workers: WorkerPool;
   repos: Repositories;
@@ -43,6 +46,7 @@ export function createHttpApp(deps: {
   app.use(sessionsController(deps));
   app.use(mediaStatsController(deps));
   app.use(assessmentApiController());
+  app.use(evidenceController(deps));
 
   for (const [mount, dir] of [['/kiosk', deps.staticDir.kiosk], ['/console', deps.staticDir.console]] as const) {
     if (!fs.existsSync(dir)) deps.logger.warn({ dir }, `${mount} is not built; run "npm run build"`);

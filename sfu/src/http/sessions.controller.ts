@@ -11,9 +11,10 @@ export function sessionsController(deps: { repos: Repositories }): Router {
     const { sessionId } = paramsOf(SessionIdParams, req);
     const session = await deps.repos.sessions.get(sessionId);
     if (!session) throw notFound('session');
-    const [events, recordings] = await Promise.all([
+    const [events, recordings, evidence] = await Promise.all([
       deps.repos.events.list(sessionId),
       deps.repos.recordings.listForSession(sessionId),
+      deps.repos.evidence.listForSession(sessionId),
     ]);
     const detail: SessionDetail = {
       id: session.id,
@@ -35,6 +36,7 @@ export function sessionsController(deps: { repos: Repositories }): Router {
         sha256: r.sha256,
         streams: r.streams,
       })),
+      evidence: evidence.map((e) => ({ id: e.id, kind: e.kind, sha256: e.sha256, sizeBytes: e.sizeBytes, createdAt: e.createdAt })),
     };
     res.json(detail);
   });

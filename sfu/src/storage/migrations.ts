@@ -124,4 +124,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX assessments_session ON assessments (session_id);
     `,
   },
+  {
+    version: 4,
+    name: 'evidence files (stills, and later ID images and signatures)',
+    sql: `
+      CREATE TABLE evidence_files (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT NOT NULL REFERENCES sessions (id),
+        kind        TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        mime_type   TEXT NOT NULL,
+        size_bytes  INTEGER NOT NULL,
+        sha256      TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        created_by  TEXT NOT NULL
+      );
+      CREATE INDEX evidence_files_session ON evidence_files (session_id, id);
+    `,
+  },
 ];

@@ -118,6 +118,24 @@ export interface AssessmentRepository {
   recordOutcome(sessionId: string, outcome: string, note: string): Promise<void>;
 }
 
+export interface EvidenceFileRecord {
+  id: number;
+  sessionId: string;
+  kind: string;
+  path: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface EvidenceRepository {
+  add(file: Omit<EvidenceFileRecord, 'id'>): Promise<number>;
+  listForSession(sessionId: string): Promise<EvidenceFileRecord[]>;
+  countForSession(sessionId: string, kind: string): Promise<number>;
+}
+
 export interface Repositories {
   sessions: SessionRepository;
   participants: ParticipantRepository;
@@ -126,6 +144,7 @@ export interface Repositories {
   users: UserRepository;
   authSessions: AuthSessionRepository;
   assessments: AssessmentRepository;
+  evidence: EvidenceRepository;
   /** A cheap query proving the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

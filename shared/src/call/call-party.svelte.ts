@@ -16,6 +16,8 @@ export class CallParty {
   localStream = $state<MediaStream | null>(null);
   remoteStream = $state<MediaStream | null>(null);
   recording = $state<RecordingStatus>(NOT_RECORDING);
+  microphoneOn = $state(true);
+  cameraOn = $state(true);
 
   readonly role: Role;
   readonly name: string;
@@ -67,9 +69,37 @@ export class CallParty {
     this.recording = NOT_RECORDING;
   }
 
+  /** Mutes or unmutes the microphone (the track keeps flowing, silent, so the recording has no gap). */
+  setMicrophone(on: boolean): void {
+    for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = on;
+    this.microphoneOn = on;
+  }
+
+  /** Turns the picture off or on (a disabled track sends black frames). */
+  setCamera(on: boolean): void {
+    for (const track of this.localStream?.getVideoTracks() ?? []) track.enabled = on;
+    this.cameraOn = on;
+  }
+
   closeCamera(): void {
     for (const track of this.localStream?.getTracks() ?? []) track.stop();
     this.localStream = null;
+  }
+
+  /** One frame of the other party's video as a PNG (a still for the evidence file). */
+  async remoteStill(): Promise<Blob> {
+    if (!this.remoteStream || this.remoteStream.getVideoTracks().length === 0) throw new Error('no video from the other party');
+    const video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = new MediaStream(this.remoteStream.getVideoTracks());
+    await video.play();
+    if (video.videoWidth === 0) await new Promise((resolve) => video.addEventListener('resize', resolve, { once: true }));
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext('2d')!.drawImage(video, 0, 0);
+    video.srcObject = null;
+    return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no frame'))), 'image/png'));
   }
 
   /** How often the server moved this call to a new media worker (diagnostics, tests). */

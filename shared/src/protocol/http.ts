@@ -57,6 +57,7 @@ export const SessionDetail = z.object({
   endReason: z.string().nullable(),
   events: z.array(SessionEventView),
   recordings: z.array(RecordingSummary),
+  evidence: z.array(z.object({ id: z.number().int(), kind: z.string(), sha256: z.string(), sizeBytes: z.number().int(), createdAt: z.iso.datetime() })),
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
 

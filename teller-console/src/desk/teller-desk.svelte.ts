@@ -48,6 +48,8 @@ export class TellerDesk {
   notice = $state<string | null>(null);
   presence = $state<TellerPresence>('available');
   workflow = $state<CallWorkflow>(freshWorkflow());
+  /** Stills taken in the current call. */
+  stills = $state(0);
   readonly party: CallParty;
 
   constructor(tellerName: string) {
@@ -92,6 +94,7 @@ export class TellerDesk {
       this.call = { sessionId: entry.sessionId, kioskName: entry.kioskName };
       this.presence = 'busy';
       this.workflow = freshWorkflow();
+      this.stills = 0;
       await this.party.startMedia(videoCodec);
     } catch (error) {
       if (error instanceof SignalingRequestError && error.code === 'conflict') {
@@ -143,6 +146,19 @@ export class TellerDesk {
       this.notice = error instanceof Error ? error.message : String(error);
       throw error;
     }
+  }
+
+  /** Takes a still of the customer and stores it with the session as evidence. */
+  async takeStill(): Promise<void> {
+    if (!this.call) return;
+    const image = await this.party.remoteStill();
+    const response = await fetch(`/api/sessions/${this.call.sessionId}/stills`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: image,
+    });
+    if (!response.ok) throw new Error(`the still was not stored (HTTP ${response.status})`);
+    this.stills++;
   }
 
   async hangUp(): Promise<void> {

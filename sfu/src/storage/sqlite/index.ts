@@ -2,6 +2,7 @@ import { openSqliteDatabase } from '../database.ts';
 import type { Repositories } from '../repositories.ts';
 import { SqliteAssessmentRepository } from './assessment.repository.ts';
 import { SqliteEventRepository } from './event.repository.ts';
+import { SqliteEvidenceRepository } from './evidence.repository.ts';
 import { SqliteParticipantRepository } from './participant.repository.ts';
 import { SqliteRecordingRepository } from './recording.repository.ts';
 import { SqliteSessionRepository } from './session.repository.ts';
@@ -17,6 +18,7 @@ export function createSqliteRepositories(file: string): Repositories {
     users: new SqliteUserRepository(db),
     authSessions: new SqliteAuthSessionRepository(db),
     assessments: new SqliteAssessmentRepository(db),
+    evidence: new SqliteEvidenceRepository(db),
     async ping() {
       return db.prepare('SELECT 1').pluck().get() === 1;
     },

@@ -95,14 +95,24 @@ describe('repairResidentIdNumber', () => {
   });
 
   it('does not guess when the least confident character has no valid substitution', () => {
-    // The misread is at 16, but OCR was least sure of position 3, where no digit fits.
-    const repair = repairResidentIdNumber('11010519491231005X', confidencesLowAt(3), { today });
+    // The misread is at 16, but OCR was least sure of position 7, where no digit fits.
+    const repair = repairResidentIdNumber('11010519491231005X', confidencesLowAt(7), { today });
     expect(repair).toEqual({ value: '11010519491231005X', corrected: null, ambiguous: true });
+  });
+
+  it('trusts the confidences: a misleading one yields a wrong but valid number, marked as such', () => {
+    // The misread is at 16; OCR was least sure of position 3, where 1 → 2 also validates.
+    expect(repairResidentIdNumber('11010519491231005X', confidencesLowAt(3), { today }).corrected).toEqual({
+      position: 3,
+      from: '1',
+      to: '2',
+      basis: 'lowest-confidence',
+    });
   });
 
   it('does not guess when two positions tie for least confident and both have candidates', () => {
     const confidences = confidencesLowAt(16);
-    confidences[12] = 41;
+    confidences[14] = 41; // 0 → 2 there would be valid too
     expect(repairResidentIdNumber('11010519491231005X', confidences, { today }).ambiguous).toBe(true);
   });
 
@@ -236,7 +246,7 @@ describe('checkDigitBlindSpots', () => {
     expect(checkDigitBlindSpots('AB12345G7')).toEqual([{ position: 7, alternative: '6' }]);
     expect(checkDigitBlindSpots('L898902C3')).toEqual([]);
     expect(checkDigitBlindSpots('ZE184226B<')).toEqual([
-      { position: 6, alternative: 'G' },
+      { position: 7, alternative: 'G' },
       { position: 9, alternative: 'K' },
     ]);
   });

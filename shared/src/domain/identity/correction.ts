@@ -43,7 +43,7 @@ export interface Repair {
   ambiguous: boolean;
 }
 
-/** OCR-B and ID-digit confusions seen in practice; each pair works both ways. */
+/** MRZ (OCR-B) misreads: the usual letter/digit look-alikes, N/W, and '<' read as K or L (ocr-facts.md). Both ways. */
 export const OCR_CONFUSIONS: readonly (readonly [string, string])[] = Object.freeze([
   ['0', 'O'],
   ['1', 'I'],

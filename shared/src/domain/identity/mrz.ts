@@ -210,7 +210,8 @@ export function formatTd3Mrz(fields: PassportTd3Fields): [string, string] {
   if (!f.expiryDate.startsWith('20')) throw new RangeError('expiry date must be in 2000–2099');
   const withCheck = (value: string) => value + mrzCheckDigit(value);
   const personal = (f.personalNumber ?? '').padEnd(14, MRZ_FILLER);
-  const line1 = f.documentType.padEnd(2, MRZ_FILLER) + f.issuingCountry.padEnd(3, MRZ_FILLER) + nameField(f.surname, f.givenNames);
+  const line1 =
+    f.documentType.padEnd(2, MRZ_FILLER) + f.issuingCountry.padEnd(3, MRZ_FILLER) + nameField(f.surname, f.givenNames);
   const line2WithoutComposite =
     withCheck(f.documentNumber.padEnd(9, MRZ_FILLER)) +
     f.nationality.padEnd(3, MRZ_FILLER) +
@@ -279,7 +280,8 @@ function checkDigitChecks(line2: string, readable: boolean): FieldCheck[] {
     ['personal-number-check', 'personalNumber'],
   ] as const;
   if (!readable) {
-    return [...rows.map(([id, field]) => unknownCheck(id, field, 'line 2 is not readable')), unknownCheck('composite-check', 'mrz', 'line 2 is not readable')];
+    const why = 'line 2 is not readable';
+    return [...rows.map(([id, field]) => unknownCheck(id, field, why)), unknownCheck('composite-check', 'mrz', why)];
   }
   const fieldChecks = rows.map(([id, field]) => {
     const { value, checkDigit } = fieldOf(line2, field);

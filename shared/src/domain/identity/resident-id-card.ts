@@ -99,7 +99,9 @@ function checkSexMatches(front: ResidentIdFront, info: ResidentIdNumberInfo | nu
 }
 
 function checkBirthDateMatches(front: ResidentIdFront, info: ResidentIdNumberInfo | null): FieldCheck {
-  if (!isCalendarDate(front.birthDate)) return failCheck('birth-date-match', 'birthDate', `printed birth date "${front.birthDate}" is not a real date`);
+  if (!isCalendarDate(front.birthDate)) {
+    return failCheck('birth-date-match', 'birthDate', `printed birth date "${front.birthDate}" is not a real date`);
+  }
   if (info === null) return unknownCheck('birth-date-match', 'birthDate', 'the ID number is unreadable');
   return checkThat(front.birthDate === info.birthDate, 'birth-date-match', 'birthDate', {
     pass: `printed birth date matches the ID number (${info.birthDate})`,
@@ -221,7 +223,8 @@ function checkValidityLength(back: ResidentIdBack, birthDate: CalendarDate | nul
   const term = termOf(back.validFrom, back.validTo);
   const describe = (t: ResidentIdValidityTerm) => (t === RESIDENT_ID_LONG_TERM ? RESIDENT_ID_LONG_TERM : `${t} years`);
   if (term === null) {
-    return failCheck('validity-length', 'validTo', `${back.validFrom}–${back.validTo} is not 5, 10 or 20 years to the day, nor ${RESIDENT_ID_LONG_TERM}`, 'warning');
+    const message = `${back.validFrom}–${back.validTo} is not 5, 10 or 20 years to the day, nor ${RESIDENT_ID_LONG_TERM}`;
+    return failCheck('validity-length', 'validTo', message, 'warning');
   }
   if (birthDate === null) return passCheck('validity-length', 'validTo', `${describe(term)}, a term the law gives`);
   const expected = new Set([

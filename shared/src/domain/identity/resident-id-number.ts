@@ -103,7 +103,7 @@ export function validateResidentIdNumber(idNumber: string, opts: ResidentIdNumbe
   const format = checkFormat(n);
   if (format.status !== 'pass') {
     const why = 'the number is not well formed';
-    return [format, unknownCheck('region-code', FIELD, why), unknownCheck('birth-date', FIELD, why), unknownCheck('check-digit', FIELD, why)];
+    return [format, ...['region-code', 'birth-date', 'check-digit'].map((id) => unknownCheck(id, FIELD, why))];
   }
   return [format, checkRegionCode(n), checkBirthDate(n, beijingDay(opts.today ?? new Date())), checkCheckDigit(n)];
 }
