@@ -5,7 +5,7 @@
  * and the documents are valid on the reference date. Check digits and the MRZ come from the
  * project's one implementation in shared/, never from code of our own.
  */
-import { formatTd3Mrz, residentIdCheckDigit } from '../../../shared/src/domain/identity/index.ts';
+import { RESIDENT_ID_LONG_TERM, formatTd3Mrz, residentIdCheckDigit, validityTermForAge } from '../../../shared/src/domain/identity/index.ts';
 import { COMMUNITIES, COMPOUND_SURNAMES, COUNTIES, FOREIGN_STATES, GIVEN_FEMALE, GIVEN_MALE, MINORITIES, STREETS, SURNAMES, minoritiesFor, type County } from './catalogue.ts';
 import { addDays, addYears, ageOn, maxDate, randomDate } from './dates.ts';
 import { Random } from './random.ts';
@@ -135,19 +135,7 @@ function residentIdNumber(rng: Random, regionCode: string, birthDate: string, se
   return first17 + residentIdCheckDigit(first17);
 }
 
-const LONG_TERM = '长期';
-
-/**
- * Years a card is valid for by age at issue (居民身份证法 art. 5): under 16: 5, 16–25: 10,
- * 26–45: 20, older: 长期. The e2e test checks every generated back against the shared
- * validator's own version of this rule, so the two cannot drift apart unnoticed.
- */
-function validityTermForAge(age: number): 5 | 10 | 20 | typeof LONG_TERM {
-  if (age < 16) return 5;
-  if (age <= 25) return 10;
-  if (age <= 45) return 20;
-  return LONG_TERM;
-}
+const LONG_TERM = RESIDENT_ID_LONG_TERM;
 
 /** An issue date whose validity period still covers the reference date (plus a margin). */
 function cardValidity(rng: Random, birthDate: string, referenceDate: string, issuingAuthority: string): ResidentIdBackFields {
