@@ -25,13 +25,16 @@ function choose(question: Question, pick: Pick): string {
   return (pick === 'most-adventurous' ? sorted.at(-1) : sorted[0])!.id;
 }
 
-async function answerEveryQuestion(pages: CallPages, pick: Pick): Promise<Record<string, string>> {
+async function answerEveryQuestion(pages: CallPages, pick: Pick, screenshotsTo?: string): Promise<Record<string, string>> {
   const chosen: Record<string, string> = {};
   await pages.teller.getByTestId('begin-questionnaire').click();
   for (const question of RISK_QUESTIONNAIRE_V1.questions) {
     await pages.teller.locator(`[data-testid="teller-question"][data-question-id="${question.id}"] [data-testid="show-question"]`).click();
     const onKiosk = pages.kiosk.locator(`[data-testid="question"][data-question-id="${question.id}"]`);
     await onKiosk.waitFor();
+    if (screenshotsTo && question === RISK_QUESTIONNAIRE_V1.questions[1]) {
+      await pages.kiosk.screenshot({ path: path.join(screenshotsTo, 'kiosk-question.png') });
+    }
     const optionId = choose(question, pick);
     chosen[question.id] = optionId;
     await onKiosk.locator(`[data-testid="option"][data-option-id="${optionId}"]`).click();
@@ -53,9 +56,11 @@ async function verifyIdentity(teller: Page): Promise<void> {
 describe('teller-driven risk assessment', () => {
   let server: TestServer;
   let browser: Browser;
+  let dir: string;
 
   beforeAll(async () => {
-    server = await startServer(artifactDir('assessment'));
+    dir = artifactDir('assessment');
+    server = await startServer(dir);
     browser = await launchBrowser();
   });
 
@@ -79,7 +84,7 @@ describe('teller-driven risk assessment', () => {
     await pages.teller.getByRole('button', { name: 'Take still (1)' }).waitFor();
     await pages.teller.getByTestId('connection-quality').and(pages.teller.locator('[data-grade="good"], [data-grade="fair"]')).waitFor();
 
-    const chosen = await answerEveryQuestion(pages, 'most-adventurous');
+    const chosen = await answerEveryQuestion(pages, 'most-adventurous', dir);
     const expected = scoreAssessment(
       RISK_QUESTIONNAIRE_V1,
       Object.entries(chosen).map(([questionId, optionId]) => ({ questionId, optionIds: [optionId] })),
@@ -92,6 +97,8 @@ describe('teller-driven risk assessment', () => {
     await pages.teller.getByTestId('propose-product').click();
     await pages.teller.locator('[data-testid="teller-suitability"][data-allowed="true"]').waitFor();
     await pages.kiosk.locator('[data-testid="suitability"][data-allowed="true"]').waitFor();
+    await pages.kiosk.screenshot({ path: path.join(dir, 'kiosk-result.png') });
+    await pages.teller.screenshot({ path: path.join(dir, 'teller-steps.png'), fullPage: true });
 
     await pages.teller.getByTestId('outcome-select').selectOption('completed');
     await pages.teller.getByTestId('complete-session').click();
