@@ -21,8 +21,10 @@ describe('concurrent accept', () => {
     for (let round = 0; round < 5; round++) {
       const kiosk = await connectRaw(server.wsUrl);
       await kiosk.request('hello', { role: 'kiosk', name: `VTM-RACE-${round}` });
-      const created = await kiosk.request('session.create', { language: 'zh-CN', rtpCapabilities: {} });
+      const created = await kiosk.request('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
       const { sessionId } = created['data'] as { sessionId: string };
+      expect((await kiosk.request('consent.record', { accepted: true, consentVersion: 'test' }))['ok']).toBe(true);
+      expect((await kiosk.request('session.queue', {}))['data']).toMatchObject({ position: 1 });
       const names = ['teller1', 'teller2'];
       const tellers = await Promise.all(names.map(async (name) => connectRaw(server.wsUrl, await signIn(server.url, name))));
       await Promise.all(tellers.map((t) => t.request('hello', { role: 'teller' })));

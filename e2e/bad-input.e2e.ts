@@ -61,7 +61,7 @@ describe('bad input', () => {
     expect(errorCode(await client.request('session.accept', { sessionId: randomUUID(), rtpCapabilities: {} }))).toBe('not-found');
     expect(errorCode(await client.request('session.accept', { sessionId: 'not-a-uuid', rtpCapabilities: {} }))).toBe('invalid-data');
     expect(errorCode(await client.request('transport.create', { direction: 'send' }))).toBe('not-allowed');
-    expect(errorCode(await client.request('session.create', { language: 'zh-CN', rtpCapabilities: {} }))).toBe('not-allowed');
+    expect(errorCode(await client.request('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} }))).toBe('not-allowed');
     client.socket.close();
   });
 
@@ -82,11 +82,16 @@ describe('bad input', () => {
   it('changes nothing when a kiosk sends bad media parameters, and the queue is intact', async () => {
     const kiosk = await connectRaw(server.wsUrl);
     expect((await kiosk.request('hello', { role: 'kiosk', name: 'VTM-BAD' }))['ok']).toBe(true);
-    const created = await kiosk.request('session.create', { language: 'zh-CN', rtpCapabilities: { codecs: 'lots' } });
+    const created = await kiosk.request('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: { codecs: 'lots' } });
     expect(errorCode(created)).toBe('invalid-data');
-    const good = await kiosk.request('session.create', { language: 'zh-CN', rtpCapabilities: {} });
+    const good = await kiosk.request('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
     expect(good['ok']).toBe(true);
     const { sessionId } = good['data'] as { sessionId: string };
+    // Nothing joins the queue before consent to recording.
+    expect(errorCode(await kiosk.request('session.queue', {}))).toBe('not-allowed');
+    expect((await kiosk.request('consent.record', { accepted: true, consentVersion: 'v1' }))['ok']).toBe(true);
+    expect(errorCode(await kiosk.request('consent.record', { accepted: true, consentVersion: 'v1' }))).toBe('not-allowed');
+    expect((await kiosk.request('session.queue', {}))['ok']).toBe(true);
     const session = await sessionDetail(server.url, sessionId);
     expect(session).toMatchObject({ state: 'waiting', kioskName: 'VTM-BAD' });
     kiosk.socket.close();

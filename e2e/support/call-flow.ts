@@ -22,7 +22,7 @@ export async function openKioskAndConsole(browser: Browser, baseUrl: string, nam
   await teller.page.getByTestId('go-on-duty').click();
   await teller.page.getByTestId('desk-status').filter({ hasText: 'on-duty' }).waitFor();
   const kiosk = await openPage(browser, `${baseUrl}/kiosk/?kiosk=${names.kiosk}`, logs.kiosk);
-  await kiosk.page.getByTestId('call-teller').waitFor();
+  await kiosk.page.getByTestId('service-first-time-wealth').waitFor();
   return {
     kiosk: kiosk.page,
     teller: teller.page,
@@ -34,10 +34,16 @@ export async function openKioskAndConsole(browser: Browser, baseUrl: string, nam
   };
 }
 
+/** The customer starts the assessment and consents to recording; returns the session id once queued. */
+export async function startAndQueue(kiosk: Page): Promise<void> {
+  await kiosk.getByTestId('service-first-time-wealth').click();
+  await kiosk.getByTestId('consent-agree').click();
+  await kiosk.getByTestId('waiting').waitFor();
+}
+
 /** The kiosk calls, the teller accepts that call; returns the session id. */
 export async function callAndAccept(pages: CallPages): Promise<{ sessionId: string; acceptedAt: number }> {
-  await pages.kiosk.getByTestId('call-teller').click();
-  await pages.kiosk.getByTestId('waiting').waitFor();
+  await startAndQueue(pages.kiosk);
   const sessionId = await pages.kiosk.evaluate(() => (window as unknown as { vtm: { sessionId: string } }).vtm.sessionId);
   const entry = pages.teller.locator(`[data-testid="queue-entry"][data-session-id="${sessionId}"]`);
   await entry.waitFor();

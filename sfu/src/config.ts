@@ -32,6 +32,7 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     STATIC_DIR: z.string().optional(),
     // Empty counts as unset, so a blank variable gets a random password rather than an error.
+    KIOSK_IDLE_TIMEOUT_S: z.coerce.number().int().min(2).max(3600).default(90),
     SEED_PASSWORD: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(10).optional()),
   })
   .refine((env) => env.RTC_MIN_PORT < env.RTC_MAX_PORT, 'RTC_MIN_PORT must be below RTC_MAX_PORT')
@@ -73,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     tls: e.HTTPS ? { certFile: e.TLS_CERT ?? null, keyFile: e.TLS_KEY ?? null } : null,
     logLevel: e.LOG_LEVEL,
     seedPassword: e.SEED_PASSWORD,
+    kiosk: { idleTimeoutSeconds: e.KIOSK_IDLE_TIMEOUT_S },
     staticDir: {
       kiosk: path.join(e.STATIC_DIR ?? path.join(repoRoot, 'kiosk'), 'dist'),
       console: path.join(e.STATIC_DIR ?? path.join(repoRoot, 'teller-console'), 'dist'),

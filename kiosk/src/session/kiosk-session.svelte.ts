@@ -1,12 +1,14 @@
 /**
  * The kiosk's side of one customer visit, as reactive state the screens read:
- * connect → call a teller → wait → in call → ended → back to the start.
+ * attract → service → recording consent → queue → in call → ended → back to the start.
+ * Outside a call, a customer who walks away is noticed and every trace of them wiped.
  */
 import { CallParty, receiveCapabilities } from '@vtm/shared/browser';
-import type { AssessmentResult, NotificationData, Role, SuitabilityResult } from '@vtm/shared';
+import type { AssessmentResult, KioskConfig, NotificationData, QueuePosition, Role, Service, SuitabilityResult } from '@vtm/shared';
 import type { Locale } from '../i18n/messages.ts';
+import { IdleWatcher } from './idle-watcher.ts';
 
-export type KioskScreen = 'connecting' | 'attract' | 'waiting' | 'in-call' | 'ended' | 'error';
+export type KioskScreen = 'connecting' | 'attract' | 'consent' | 'declined' | 'waiting' | 'in-call' | 'ended' | 'error';
 
 export class KioskSession {
   screen = $state<KioskScreen>('connecting');
@@ -21,15 +23,35 @@ export class KioskSession {
   identity = $state<boolean | null>(null);
   assessment = $state<AssessmentResult | null>(null);
   suitability = $state<SuitabilityResult | null>(null);
+  queuePosition = $state<QueuePosition | null>(null);
+  largeText = $state(false);
+  /** Seconds left before an idle kiosk wipes the customer's data; null when not counting. */
+  idleSecondsLeft = $state<number | null>(null);
   readonly party: CallParty;
+  #config: KioskConfig = { idleTimeoutSeconds: 90, idleCountdownSeconds: 15, consentVersion: 'unknown' };
+  #idle: IdleWatcher | null = null;
 
   constructor(kioskName: string) {
     this.party = new CallParty('kiosk', kioskName);
   }
 
+  /** Every touch on the screen: the customer is still there. */
+  touched(): void {
+    this.idleSecondsLeft = null;
+    this.#idle?.touch();
+  }
+
   async connect(): Promise<void> {
     this.screen = 'connecting';
+    this.#config = (await (await fetch('/api/kiosk/config')).json()) as KioskConfig;
+    this.#idle = new IdleWatcher({
+      idleMs: this.#config.idleTimeoutSeconds * 1000,
+      countdownMs: this.#config.idleCountdownSeconds * 1000,
+      onCountdown: (seconds) => (this.idleSecondsLeft = seconds),
+      onExpired: () => void this.#walkedAway(),
+    });
     const { signaling } = await this.party.connect();
+    signaling.on('queue.position', (position) => (this.queuePosition = position));
     signaling.on('session.accepted', (data) => void this.#onAccepted(data));
     signaling.on('session.ended', ({ by }) => this.#finish(by));
     signaling.on('identity.recorded', ({ verified }) => (this.identity = verified));
@@ -51,7 +73,32 @@ export class KioskSession {
     this.screen = 'attract';
   }
 
-  async callTeller(): Promise<void> {
+  /** The customer picked a service: a draft session starts, and consent is asked first. */
+  async chooseService(service: Service): Promise<void> {
+    const { signaling, device } = this.party.connection;
+    const { sessionId } = await signaling.request('session.create', {
+      language: this.locale,
+      service,
+      rtpCapabilities: receiveCapabilities(device),
+    });
+    this.sessionId = sessionId;
+    this.screen = 'consent';
+    this.#idle?.start();
+  }
+
+  async answerConsent(accepted: boolean): Promise<void> {
+    await this.party.connection.signaling.request('consent.record', { accepted, consentVersion: this.#config.consentVersion });
+    if (!accepted) {
+      this.#idle?.stop();
+      this.#forgetCustomer();
+      this.sessionId = null;
+      this.screen = 'declined';
+      return;
+    }
+    await this.#queue();
+  }
+
+  async #queue(): Promise<void> {
     try {
       await this.party.openCamera();
     } catch {
@@ -59,13 +106,17 @@ export class KioskSession {
       this.screen = 'error';
       return;
     }
-    const { signaling, device } = this.party.connection;
-    const { sessionId } = await signaling.request('session.create', {
-      language: this.locale,
-      rtpCapabilities: receiveCapabilities(device),
-    });
-    this.sessionId = sessionId;
+    this.queuePosition = await this.party.connection.signaling.request('session.queue', {});
     this.screen = 'waiting';
+  }
+
+  /** Nobody touched the kiosk for too long: close the session and wipe the screen. */
+  async #walkedAway(): Promise<void> {
+    this.idleSecondsLeft = null;
+    if (this.sessionId && this.screen !== 'in-call') {
+      await this.party.connection.signaling.request('session.abandon', {}).catch(() => {});
+    }
+    this.reset();
   }
 
   /** The customer's own answer to the question on screen. */
@@ -82,6 +133,8 @@ export class KioskSession {
 
   /** Back to the attract screen with nothing of the last customer left. */
   reset(): void {
+    this.#idle?.stop();
+    this.idleSecondsLeft = null;
     this.#release();
     this.sessionId = null;
     this.tellerName = '';
@@ -91,6 +144,9 @@ export class KioskSession {
   }
 
   async #onAccepted({ tellerName, videoCodec }: NotificationData<'session.accepted'>): Promise<void> {
+    // In a call the teller looks after the customer: no idle timeout.
+    this.#idle?.stop();
+    this.idleSecondsLeft = null;
     this.tellerName = tellerName;
     this.screen = 'in-call';
     await this.party.startMedia(videoCodec);
@@ -111,6 +167,7 @@ export class KioskSession {
     this.identity = null;
     this.assessment = null;
     this.suitability = null;
+    this.queuePosition = null;
   }
 
   #release(): void {

@@ -14,6 +14,7 @@ import type { EvidenceService } from '../evidence/evidence.service.ts';
 import { evidenceController } from './evidence.controller.ts';
 import { authenticate } from './authentication.ts';
 import { healthController } from './health.controller.ts';
+import { kioskConfigController } from './kiosk-config.controller.ts';
 import { mediaStatsController } from './media-stats.controller.ts';
 import { sessionsController } from './sessions.controller.ts';
 
@@ -31,6 +32,7 @@ export function createHttpApp(deps: {
   auth: AuthService;
   evidence: EvidenceService;
   secureCookies: boolean;
+  kiosk: { idleTimeoutSeconds: number };
   workers: WorkerPool;
   repos: Repositories;
   recording: RecordingService;
@@ -41,6 +43,7 @@ export function createHttpApp(deps: {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '256kb' }));
   app.use(healthController(deps));
+  app.use(kioskConfigController(deps));
   app.use(authenticate(deps.auth));
   app.use(authController(deps));
   app.use(sessionsController(deps));

@@ -5,7 +5,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EndReason, Language, QueueEntry, Role, RtpCapabilities, SessionOutcome, TellerPresence, VideoCodec } from '@vtm/shared';
+import type {
+  EndReason,
+  Language,
+  QueueEntry,
+  QueuePosition,
+  Role,
+  RtpCapabilities,
+  Service,
+  SessionOutcome,
+  TellerPresence,
+  VideoCodec,
+} from '@vtm/shared';
+import { HandlingTimeAverage, estimateWaitSeconds } from './queue-estimate.ts';
 import { SessionWorkflow } from '../workflow/session-workflow.ts';
 import { Room, type RtcListenConfig } from '../call/room.ts';
 import type { Peer } from '../call/peer.ts';
@@ -24,6 +36,7 @@ interface LiveCall {
   room: Room;
   recorder: SessionRecorder;
   workflow: SessionWorkflow;
+  acceptedAt: Date;
   /** Time zero for event offsets: when the first recording segment started. */
   recordingStartedAt: Date | null;
 }
@@ -35,7 +48,10 @@ export class SessionService {
   readonly #listen: RtcListenConfig;
   readonly #logger: Logger;
   readonly #tellers = new Set<Peer>();
+  /** Sessions a customer has started at a kiosk but not yet queued (consent, documents). */
+  readonly #drafts = new Map<string, { kiosk: Peer; language: Language; consented: boolean }>();
   readonly #waiting = new Map<string, { kiosk: Peer; entry: QueueEntry }>();
+  readonly #handlingTime = new HandlingTimeAverage();
   readonly #calls = new Map<string, LiveCall>();
   /** Sessions being ended, so that both sides hanging up at once end it once. */
   readonly #ending = new Map<string, Promise<void>>();
@@ -92,19 +108,65 @@ export class SessionService {
     return [...this.#waiting.values()].map((w) => w.entry);
   }
 
-  async create(kiosk: Peer, request: { language: Language; rtpCapabilities: RtpCapabilities }): Promise<string> {
+  /** The customer chose a service: a draft session, not yet in the queue. */
+  async create(kiosk: Peer, request: { language: Language; service: Service; rtpCapabilities: RtpCapabilities }): Promise<string> {
     if (kiosk.sessionId) throw notAllowed('this kiosk already has a session');
-    const { language } = request;
+    const { language, service } = request;
     kiosk.rtpCapabilities = request.rtpCapabilities;
     const id = randomUUID();
     const createdAt = new Date().toISOString();
     await this.#repos.sessions.create({ id, kioskName: kiosk.name, language, createdAt });
     await this.#repos.participants.add({ sessionId: id, role: 'kiosk', displayName: kiosk.name, joinedAt: createdAt });
     kiosk.sessionId = id;
-    this.#waiting.set(id, { kiosk, entry: { sessionId: id, kioskName: kiosk.name, language, waitingSince: createdAt } });
-    await this.recordEvent(id, 'session.created', { kioskName: kiosk.name, language });
-    this.#broadcastQueue();
+    this.#drafts.set(id, { kiosk, language, consented: false });
+    await this.recordEvent(id, 'session.created', { kioskName: kiosk.name, language, service });
     return id;
+  }
+
+  /** Consent to recording comes before anything else; declining ends the session. */
+  async recordConsent(kiosk: Peer, accepted: boolean, consentVersion: string): Promise<void> {
+    const draft = this.#draftOf(kiosk);
+    if (draft.consented) throw notAllowed('consent was already given');
+    await this.recordEvent(kiosk.sessionId!, accepted ? 'consent.given' : 'consent.declined', { consentVersion });
+    if (accepted) draft.consented = true;
+    else await this.end(kiosk.sessionId!, 'consent-declined', 'kiosk');
+  }
+
+  /** The customer joins the queue for a teller. */
+  async queueForTeller(kiosk: Peer): Promise<QueuePosition> {
+    const draft = this.#draftOf(kiosk);
+    if (!draft.consented) throw notAllowed('the customer has not consented to recording');
+    const id = kiosk.sessionId!;
+    const at = new Date().toISOString();
+    if (!(await this.#repos.sessions.queue(id, at))) throw new RequestError('conflict', 'this session is not a draft');
+    this.#drafts.delete(id);
+    this.#waiting.set(id, { kiosk, entry: { sessionId: id, kioskName: kiosk.name, language: draft.language, waitingSince: at } });
+    await this.recordEvent(id, 'session.queued', {});
+    this.#broadcastQueue();
+    return this.#queuePosition(id)!;
+  }
+
+  /** The customer walked away before a teller took the call. */
+  async abandon(kiosk: Peer): Promise<void> {
+    if (!kiosk.sessionId) throw notAllowed('not in a session');
+    if (this.#calls.has(kiosk.sessionId)) throw notAllowed('a call in progress is ended by hanging up');
+    await this.end(kiosk.sessionId, 'abandoned', 'kiosk');
+  }
+
+  #draftOf(kiosk: Peer) {
+    const draft = kiosk.sessionId ? this.#drafts.get(kiosk.sessionId) : undefined;
+    if (!draft || draft.kiosk !== kiosk) throw notAllowed('no session being prepared at this kiosk');
+    return draft;
+  }
+
+  #queuePosition(sessionId: string): QueuePosition | null {
+    const index = [...this.#waiting.keys()].indexOf(sessionId);
+    if (index < 0) return null;
+    const tellersTakingCalls = [...this.#tellers].filter((t) => t.presence !== 'away').length;
+    return {
+      position: index + 1,
+      estimatedWaitSeconds: estimateWaitSeconds({ position: index + 1, tellersTakingCalls, averageHandlingSeconds: this.#handlingTime.seconds }),
+    };
   }
 
   async accept(teller: Peer, request: { sessionId: string; rtpCapabilities: RtpCapabilities }): Promise<VideoCodec> {
@@ -142,7 +204,7 @@ export class SessionService {
       record: (type, payload) => this.recordEvent(sessionId, type, payload),
       notify: (role, name, data) => room.peer(role)?.notify(name, data),
     });
-    const call: LiveCall = { room, recorder, workflow, recordingStartedAt: null };
+    const call: LiveCall = { room, recorder, workflow, acceptedAt: new Date(at), recordingStartedAt: null };
     this.#calls.set(sessionId, call);
     this.#followRecorder(sessionId, call);
     await this.#repos.participants.add({ sessionId, role: 'teller', displayName: teller.name, joinedAt: at });
@@ -152,17 +214,18 @@ export class SessionService {
     return videoCodec;
   }
 
+  /** Either side ends the call; a customer leaving the queue cancels the session. */
   async hangup(peer: Peer): Promise<void> {
     if (!peer.sessionId) throw notAllowed('not in a session');
-    await this.end(peer.sessionId, 'hung-up', peer.role);
+    await this.end(peer.sessionId, this.#calls.has(peer.sessionId) ? 'hung-up' : 'cancelled', peer.role);
   }
 
   /** A signaling connection closed: whatever it was doing ends. */
   async disconnected(peer: Peer): Promise<void> {
     this.#tellers.delete(peer);
     if (!peer.sessionId) return;
-    const waiting = this.#waiting.has(peer.sessionId);
-    await this.end(peer.sessionId, waiting ? 'cancelled' : 'peer-disconnected', peer.role);
+    const beforeCall = this.#waiting.has(peer.sessionId) || this.#drafts.has(peer.sessionId);
+    await this.end(peer.sessionId, beforeCall ? 'cancelled' : 'peer-disconnected', peer.role);
   }
 
   /**
@@ -183,7 +246,11 @@ export class SessionService {
    * they recorded and stored stays as it is.
    */
   async closeInterrupted(): Promise<string[]> {
-    const open = [...(await this.#repos.sessions.listByState('waiting')), ...(await this.#repos.sessions.listByState('active'))];
+    const open = [
+      ...(await this.#repos.sessions.listByState('draft')),
+      ...(await this.#repos.sessions.listByState('waiting')),
+      ...(await this.#repos.sessions.listByState('active')),
+    ];
     const at = new Date();
     for (const session of open) {
       await this.#repos.sessions.end(session.id, { reason: 'interrupted', at: at.toISOString() });
@@ -194,7 +261,7 @@ export class SessionService {
   }
 
   async shutdown(): Promise<void> {
-    const ids = [...this.#waiting.keys(), ...this.#calls.keys()];
+    const ids = [...this.#drafts.keys(), ...this.#waiting.keys(), ...this.#calls.keys()];
     await Promise.all(ids.map((id) => this.end(id, 'server-shutdown', null)));
   }
 
@@ -212,8 +279,11 @@ export class SessionService {
   async #end(sessionId: string, reason: EndReason, by: Role | null): Promise<void> {
     const at = new Date();
     const waiting = this.#waiting.get(sessionId);
+    const draft = this.#drafts.get(sessionId);
     const call = this.#calls.get(sessionId);
-    const peers = call ? call.room.peers : waiting ? [waiting.kiosk] : [];
+    const peers = call ? call.room.peers : waiting ? [waiting.kiosk] : draft ? [draft.kiosk] : [];
+    this.#drafts.delete(sessionId);
+    if (call?.acceptedAt) this.#handlingTime.add((at.getTime() - call.acceptedAt.getTime()) / 1000);
     for (const peer of peers) {
       peer.sessionId = null;
       if (peer.presence === 'busy') peer.presence = 'available';
@@ -265,6 +335,7 @@ export class SessionService {
   #broadcastQueue(): void {
     const entries = this.queue();
     for (const teller of this.#tellers) teller.notify('queue.updated', { entries });
+    for (const [sessionId, { kiosk }] of this.#waiting) kiosk.notify('queue.position', this.#queuePosition(sessionId)!);
   }
 
   /** A worker died: move its calls to fresh routers and have both sides set up media again. */

@@ -39,9 +39,23 @@ export const handlers: { [M in Method]: Handler<M> } = {
     return { peerId: ctx.peer.id, routerRtpCapabilities: ctx.routerRtpCapabilities() };
   },
 
-  async 'session.create'(ctx, { language, rtpCapabilities }) {
-    const sessionId = await ctx.sessions.create(requirePeer(ctx, 'kiosk'), { language, rtpCapabilities });
+  async 'session.create'(ctx, { language, service, rtpCapabilities }) {
+    const sessionId = await ctx.sessions.create(requirePeer(ctx, 'kiosk'), { language, service, rtpCapabilities });
     return { sessionId };
+  },
+
+  async 'consent.record'(ctx, { accepted, consentVersion }) {
+    await ctx.sessions.recordConsent(requirePeer(ctx, 'kiosk'), accepted, consentVersion);
+    return {};
+  },
+
+  async 'session.queue'(ctx) {
+    return ctx.sessions.queueForTeller(requirePeer(ctx, 'kiosk'));
+  },
+
+  async 'session.abandon'(ctx) {
+    await ctx.sessions.abandon(requirePeer(ctx, 'kiosk'));
+    return {};
   },
 
   async 'session.accept'(ctx, { sessionId, rtpCapabilities }) {

@@ -6,6 +6,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Rebuilding a table others refer to needs foreign keys off while it runs (checked after). */
+  foreignKeysOff?: boolean;
 }
 
 export const migrations: readonly Migration[] = [
@@ -140,6 +142,39 @@ export const migrations: readonly Migration[] = [
         created_by  TEXT NOT NULL
       );
       CREATE INDEX evidence_files_session ON evidence_files (session_id, id);
+    `,
+  },
+  {
+    version: 5,
+    name: 'draft sessions (before the customer joins the queue)',
+    foreignKeysOff: true,
+    sql: `
+      CREATE TABLE sessions_new (
+        id                    TEXT PRIMARY KEY,
+        state                 TEXT NOT NULL CHECK (state IN ('draft', 'waiting', 'active', 'ended')),
+        kiosk_name            TEXT NOT NULL,
+        language              TEXT NOT NULL,
+        teller_name           TEXT,
+        video_codec           TEXT,
+        created_at            TEXT NOT NULL,
+        accepted_at           TEXT,
+        ended_at              TEXT,
+        end_reason            TEXT,
+        identity_verified_at  TEXT,
+        risk_level            TEXT,
+        product_code          TEXT,
+        outcome               TEXT,
+        outcome_note          TEXT,
+        queued_at             TEXT
+      );
+      INSERT INTO sessions_new (id, state, kiosk_name, language, teller_name, video_codec, created_at, accepted_at,
+                                ended_at, end_reason, identity_verified_at, risk_level, product_code, outcome, outcome_note, queued_at)
+        SELECT id, state, kiosk_name, language, teller_name, video_codec, created_at, accepted_at,
+               ended_at, end_reason, identity_verified_at, risk_level, product_code, outcome, outcome_note, created_at
+        FROM sessions;
+      DROP TABLE sessions;
+      ALTER TABLE sessions_new RENAME TO sessions;
+      CREATE INDEX sessions_state ON sessions (state, created_at);
     `,
   },
 ];

@@ -20,7 +20,10 @@ export interface SessionRecord {
 }
 
 export interface SessionRepository {
+  /** A draft: the customer has started at the kiosk but is not in the queue yet. */
   create(session: { id: string; kioskName: string; language: Language; createdAt: string }): Promise<void>;
+  /** Moves a draft into the queue; false when it was not a draft. */
+  queue(id: string, at: string): Promise<boolean>;
   get(id: string): Promise<SessionRecord | undefined>;
   listByState(state: SessionState): Promise<SessionRecord[]>;
   /** Moves a waiting session to active for this teller; false when it was not waiting. */

@@ -61,6 +61,16 @@ export const SessionDetail = z.object({
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
+/** GET /api/kiosk/config: settings every kiosk takes from the server. */
+export const KioskConfig = z.object({
+  /** Outside a call, seconds without a touch before the kiosk asks if the customer is still there. */
+  idleTimeoutSeconds: z.number().int(),
+  /** Seconds the "are you still there?" countdown runs before everything is wiped. */
+  idleCountdownSeconds: z.number().int(),
+  consentVersion: z.string(),
+});
+export type KioskConfig = z.infer<typeof KioskConfig>;
+
 export const SessionIdParams = z.object({ sessionId: SessionId });
 
 /** POST /api/assessments/score: answers to the current questionnaire. */

@@ -40,6 +40,10 @@ export const EndReason = z.enum([
   'server-shutdown',
   'media-failure',
   'cancelled',
+  /** The customer declined recording at the consent step. */
+  'consent-declined',
+  /** The customer walked away from the kiosk (idle timeout) before a teller took the call. */
+  'abandoned',
   /** The teller closed the session with its outcome (see SessionOutcome). */
   'completed',
   /** The server stopped without warning (crash, power loss); found and closed at restart. */
@@ -47,7 +51,7 @@ export const EndReason = z.enum([
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 
-export const SessionState = z.enum(['waiting', 'active', 'ended']);
+export const SessionState = z.enum(['draft', 'waiting', 'active', 'ended']);
 export type SessionState = z.infer<typeof SessionState>;
 
 export const ErrorCode = z.enum([
@@ -80,6 +84,17 @@ const TransportDirection = z.enum(['send', 'recv']);
 export type TransportDirection = z.infer<typeof TransportDirection>;
 
 const Empty = z.object({}).strict();
+
+/** The services a customer can choose at the kiosk. */
+export const Service = z.enum(['first-time-wealth-assessment']);
+export type Service = z.infer<typeof Service>;
+
+/** Where a waiting customer is in the queue, and how long the wait is likely to be. */
+export const QueuePosition = z.object({
+  position: z.number().int().min(1),
+  estimatedWaitSeconds: z.number().int().min(0),
+});
+export type QueuePosition = z.infer<typeof QueuePosition>;
 const QuestionId = z.string().min(1).max(64);
 
 /** How a session ended, as the teller records it. */
@@ -130,10 +145,28 @@ export const requests = {
     ]),
     response: z.object({ peerId: EntityId, routerRtpCapabilities: RtpCapabilities }),
   },
-  /** Kiosk: "call a teller". Puts a new session in the queue. Carries what this browser can receive. */
+  /**
+   * Kiosk: the customer chose a service. Opens a draft session (not yet in the queue).
+   * Carries what this browser can receive.
+   */
   'session.create': {
-    data: z.object({ language: Language, rtpCapabilities: RtpCapabilities }).strict(),
+    data: z.object({ language: Language, service: Service, rtpCapabilities: RtpCapabilities }).strict(),
     response: z.object({ sessionId: SessionId }),
+  },
+  /** Kiosk: the customer's answer to the recording consent; declining ends the session. */
+  'consent.record': {
+    data: z.object({ accepted: z.boolean(), consentVersion: z.string().min(1).max(40) }).strict(),
+    response: Empty,
+  },
+  /** Kiosk: consent given (and documents read): join the queue for a teller. */
+  'session.queue': {
+    data: Empty,
+    response: QueuePosition,
+  },
+  /** Kiosk: the customer walked away (idle timeout); the draft or queued session is closed. */
+  'session.abandon': {
+    data: Empty,
+    response: Empty,
   },
   /** Teller: take a waiting session. Exactly one of two simultaneous accepts wins. */
   'session.accept': {
@@ -245,6 +278,8 @@ export function isMethod(method: string): method is Method {
 export const notifications = {
   /** To tellers: the whole waiting queue, sent on connect and on every change. */
   'queue.updated': z.object({ entries: z.array(QueueEntry) }),
+  /** To a waiting kiosk: its place in the queue changed. */
+  'queue.position': QueuePosition,
   /** To the kiosk: a teller took the call; start media with this video codec. */
   'session.accepted': z.object({
     sessionId: SessionId,

@@ -40,9 +40,13 @@ export class SqliteSessionRepository implements SessionRepository {
     this.#db
       .prepare(
         `INSERT INTO sessions (id, state, kiosk_name, language, created_at)
-         VALUES (?, 'waiting', ?, ?, ?)`,
+         VALUES (?, 'draft', ?, ?, ?)`,
       )
       .run(s.id, s.kioskName, s.language, s.createdAt);
+  }
+
+  async queue(id: string, at: string): Promise<boolean> {
+    return this.#db.prepare(`UPDATE sessions SET state = 'waiting', queued_at = ? WHERE id = ? AND state = 'draft'`).run(at, id).changes === 1;
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
