@@ -47,6 +47,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (interrupted.length) logger.warn({ sessions: interrupted.length }, 'closed sessions interrupted by an earlier crash');
 
   const evidence = new EvidenceService({ dataDir: config.dataDir, repos, sessions });
+  sessions.useEvidence(evidence);
   const app = createHttpApp({ auth, evidence, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
   const server = config.tls
     ? https.createServer(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress]), app)

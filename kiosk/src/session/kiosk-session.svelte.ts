@@ -30,6 +30,7 @@ export class KioskSession {
   readonly party: CallParty;
   #config: KioskConfig = { idleTimeoutSeconds: 90, idleCountdownSeconds: 15, consentVersion: 'unknown' };
   #idle: IdleWatcher | null = null;
+  #uploadToken: string | null = null;
 
   constructor(kioskName: string) {
     this.party = new CallParty('kiosk', kioskName);
@@ -76,12 +77,13 @@ export class KioskSession {
   /** The customer picked a service: a draft session starts, and consent is asked first. */
   async chooseService(service: Service): Promise<void> {
     const { signaling, device } = this.party.connection;
-    const { sessionId } = await signaling.request('session.create', {
+    const { sessionId, uploadToken } = await signaling.request('session.create', {
       language: this.locale,
       service,
       rtpCapabilities: receiveCapabilities(device),
     });
     this.sessionId = sessionId;
+    this.#uploadToken = uploadToken;
     this.screen = 'consent';
     this.#idle?.start();
   }
@@ -168,6 +170,7 @@ export class KioskSession {
     this.assessment = null;
     this.suitability = null;
     this.queuePosition = null;
+    this.#uploadToken = null;
   }
 
   #release(): void {

@@ -1,21 +1,57 @@
 /**
- * Files kept with a session as evidence (stills of the customer now; ID images and
- * signatures later): stored read-only under DATA_DIR/evidence/<session>/, hashed, and
- * put on the session's timeline.
+ * Files kept with a session as evidence: stills of the customer, ID images, handwriting
+ * and signatures. Each is checked to be what it claims, stored read-only under
+ * DATA_DIR/evidence/<session>/, hashed, and put on the session's timeline.
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Strokes, type KioskUploadKind } from '@vtm/shared';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
 import type { SessionService } from '../sessions/session.service.ts';
-import type { Repositories, UserRecord } from '../storage/repositories.ts';
+import type { EvidenceFileRecord, Repositories, UserRecord } from '../storage/repositories.ts';
 
-const IMAGE_SIGNATURES: Array<{ mimeType: string; extension: string; magic: number[] }> = [
-  { mimeType: 'image/png', extension: 'png', magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
-  { mimeType: 'image/jpeg', extension: 'jpg', magic: [0xff, 0xd8, 0xff] },
-];
+type Format = 'png' | 'jpeg' | 'svg' | 'strokes';
 
-export const MAX_STILL_BYTES = 4 * 1024 * 1024;
+const FORMATS: Record<Format, { mimeType: string; extension: string; accepts: (bytes: Buffer) => boolean }> = {
+  png: { mimeType: 'image/png', extension: 'png', accepts: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
+  jpeg: { mimeType: 'image/jpeg', extension: 'jpg', accepts: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
+  svg: { mimeType: 'image/svg+xml', extension: 'svg', accepts: (b) => isSvgWithoutScript(b.toString('utf8')) },
+  strokes: { mimeType: 'application/json', extension: 'json', accepts: (b) => isStrokes(b.toString('utf8')) },
+};
+
+/** The formats each kind of upload may have. */
+const KIOSK_UPLOAD_FORMATS: Record<KioskUploadKind, Format[]> = {
+  'id-front': ['jpeg', 'png'],
+  'id-back': ['jpeg', 'png'],
+  'passport-page': ['jpeg', 'png'],
+  'acknowledgement-image': ['png'],
+  'acknowledgement-strokes': ['strokes'],
+  'signature-image': ['png'],
+  'signature-svg': ['svg'],
+  'signature-strokes': ['strokes'],
+};
+
+export const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
+
+function startsWith(bytes: Buffer, magic: number[]): boolean {
+  return magic.every((byte, i) => bytes[i] === byte);
+}
+
+/** An SVG document that cannot run anything when a reviewer opens it. */
+function isSvgWithoutScript(text: string): boolean {
+  return /^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(text) && !/<script|on\w+\s*=|javascript:|<foreignObject/i.test(text);
+}
+
+function isStrokes(text: string): boolean {
+  try {
+    return Strokes.safeParse(JSON.parse(text)).success;
+  } catch {
+    return false;
+  }
+}
+
+export const hashUploadToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class EvidenceService {
   readonly #dir: string;
@@ -35,24 +71,73 @@ export class EvidenceService {
     if (session.state !== 'active' || session.tellerName !== teller.username) {
       throw notAllowed('only the teller handling this call can take a still, during the call');
     }
-    const type = IMAGE_SIGNATURES.find((s) => s.magic.every((byte, i) => image[i] === byte));
-    if (!type) throw new RequestError('invalid-data', 'a still must be a PNG or JPEG image');
-    const number = (await this.#repos.evidence.countForSession(sessionId, 'still')) + 1;
-    const file = path.join(this.#dir, sessionId, `still-${String(number).padStart(3, '0')}.${type.extension}`);
+    const stored = await this.#store(sessionId, 'still', ['png', 'jpeg'], image, teller.username);
+    await this.#sessions.recordEvent(sessionId, 'still.taken', { evidenceId: stored.id, sha256: stored.sha256, by: teller.username });
+    return { id: stored.id, sha256: stored.sha256 };
+  }
+
+  /** Evidence from the kiosk that opened the session, proven by its upload token. */
+  async addKioskUpload(sessionId: string, token: string | undefined, kind: KioskUploadKind, body: Buffer): Promise<EvidenceFileRecord> {
+    const session = await this.#repos.sessions.get(sessionId);
+    if (!session) throw notFound('session');
+    const expected = await this.#repos.sessions.kioskTokenHash(sessionId);
+    if (!token || !expected || !timingSafeEqual(Buffer.from(hashUploadToken(token)), Buffer.from(expected))) {
+      throw new RequestError('unauthenticated', 'this kiosk may not upload to this session');
+    }
+    if (session.state === 'ended') throw notAllowed('the session has ended');
+    const stored = await this.#store(sessionId, kind, KIOSK_UPLOAD_FORMATS[kind], body, `kiosk:${session.kioskName}`);
+    await this.#sessions.recordEvent(sessionId, 'evidence.uploaded', { evidenceId: stored.id, kind, sha256: stored.sha256 });
+    return stored;
+  }
+
+  /** An evidence file of this session and kind, or a refusal. */
+  async require(sessionId: string, evidenceId: number, kind: string): Promise<EvidenceFileRecord> {
+    const file = await this.#repos.evidence.get(evidenceId);
+    if (!file || file.sessionId !== sessionId || file.kind !== kind) throw new RequestError('invalid-data', `no ${kind} with id ${evidenceId} in this session`);
+    return file;
+  }
+
+  /** A file for a user entitled to see it: the session's teller, or compliance. */
+  async fileFor(sessionId: string, evidenceId: number, user: UserRecord): Promise<EvidenceFileRecord> {
+    const session = await this.#repos.sessions.get(sessionId);
+    const file = await this.#repos.evidence.get(evidenceId);
+    if (!session || !file || file.sessionId !== sessionId) throw notFound('evidence');
+    if (user.role !== 'compliance' && session.tellerName !== user.username) throw notAllowed('not your session');
+    return file;
+  }
+
+  /** Stores generated evidence (e.g. the receipt PDF). */
+  async addGenerated(sessionId: string, kind: string, bytes: Buffer, mimeType: string, extension: string): Promise<EvidenceFileRecord> {
+    return this.#write(sessionId, kind, bytes, { mimeType, extension }, 'server');
+  }
+
+  async #store(sessionId: string, kind: string, formats: Format[], bytes: Buffer, createdBy: string): Promise<EvidenceFileRecord> {
+    const format = formats.map((f) => FORMATS[f]).find((f) => f.accepts(bytes));
+    if (!format) throw new RequestError('invalid-data', `a ${kind} must be ${formats.join(' or ')}`);
+    return this.#write(sessionId, kind, bytes, format, createdBy);
+  }
+
+  async #write(
+    sessionId: string,
+    kind: string,
+    bytes: Buffer,
+    format: { mimeType: string; extension: string },
+    createdBy: string,
+  ): Promise<EvidenceFileRecord> {
+    const number = (await this.#repos.evidence.countForSession(sessionId, kind)) + 1;
+    const file = path.join(this.#dir, sessionId, `${kind}-${String(number).padStart(3, '0')}.${format.extension}`);
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, image, { mode: 0o444, flag: 'wx' });
-    const sha256 = createHash('sha256').update(image).digest('hex');
-    const id = await this.#repos.evidence.add({
+    await fs.writeFile(file, bytes, { mode: 0o444, flag: 'wx' });
+    const record = {
       sessionId,
-      kind: 'still',
+      kind,
       path: file,
-      mimeType: type.mimeType,
-      sizeBytes: image.length,
-      sha256,
+      mimeType: format.mimeType,
+      sizeBytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
       createdAt: new Date().toISOString(),
-      createdBy: teller.username,
-    });
-    await this.#sessions.recordEvent(sessionId, 'still.taken', { evidenceId: id, sha256, by: teller.username });
-    return { id, sha256 };
+      createdBy,
+    };
+    return { id: await this.#repos.evidence.add(record), ...record };
   }
 }

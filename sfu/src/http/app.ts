@@ -41,15 +41,16 @@ export function createHttpApp(deps: {
 }) {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '256kb' }));
   app.use(healthController(deps));
   app.use(kioskConfigController(deps));
   app.use(authenticate(deps.auth));
+  // File uploads read their own raw bodies; every other body is JSON.
+  app.use(evidenceController(deps));
+  app.use(express.json({ limit: '256kb' }));
   app.use(authController(deps));
   app.use(sessionsController(deps));
   app.use(mediaStatsController(deps));
   app.use(assessmentApiController());
-  app.use(evidenceController(deps));
 
   for (const [mount, dir] of [['/kiosk', deps.staticDir.kiosk], ['/console', deps.staticDir.console]] as const) {
     if (!fs.existsSync(dir)) deps.logger.warn({ dir }, `${mount} is not built; run "npm run build"`);

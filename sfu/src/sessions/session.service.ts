@@ -3,7 +3,8 @@
  * accepts, the call runs in a Room while it is recorded, and either side ends it. Every
  * step is stored as an event, timed against the start of the recording.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hashUploadToken, type EvidenceService } from '../evidence/evidence.service.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   EndReason,
@@ -52,6 +53,12 @@ export class SessionService {
   readonly #drafts = new Map<string, { kiosk: Peer; language: Language; consented: boolean }>();
   readonly #waiting = new Map<string, { kiosk: Peer; entry: QueueEntry }>();
   readonly #handlingTime = new HandlingTimeAverage();
+  #evidence: EvidenceService | null = null;
+
+  /** Evidence is stored by a service that itself records on sessions' timelines. */
+  useEvidence(evidence: EvidenceService): void {
+    this.#evidence = evidence;
+  }
   readonly #calls = new Map<string, LiveCall>();
   /** Sessions being ended, so that both sides hanging up at once end it once. */
   readonly #ending = new Map<string, Promise<void>>();
@@ -87,7 +94,7 @@ export class SessionService {
   /** The teller closes the session with its outcome; the call ends. */
   async complete(teller: Peer, outcome: SessionOutcome, note: string): Promise<void> {
     const workflow = this.workflowOf(teller, 'teller');
-    if (outcome === 'completed' && !workflow.identityVerified) throw notAllowed('a session without verified identity cannot be completed');
+    if (outcome === 'completed' && !workflow.signed) throw notAllowed('a session is completed only once the customer has signed');
     await this.#repos.assessments.recordOutcome(workflow.sessionId, outcome, note);
     await this.recordEvent(workflow.sessionId, 'session.outcome', { outcome, note, teller: teller.name });
     await this.end(workflow.sessionId, 'completed', 'teller');
@@ -109,7 +116,10 @@ export class SessionService {
   }
 
   /** The customer chose a service: a draft session, not yet in the queue. */
-  async create(kiosk: Peer, request: { language: Language; service: Service; rtpCapabilities: RtpCapabilities }): Promise<string> {
+  async create(
+    kiosk: Peer,
+    request: { language: Language; service: Service; rtpCapabilities: RtpCapabilities },
+  ): Promise<{ sessionId: string; uploadToken: string }> {
     if (kiosk.sessionId) throw notAllowed('this kiosk already has a session');
     const { language, service } = request;
     kiosk.rtpCapabilities = request.rtpCapabilities;
@@ -117,10 +127,12 @@ export class SessionService {
     const createdAt = new Date().toISOString();
     await this.#repos.sessions.create({ id, kioskName: kiosk.name, language, createdAt });
     await this.#repos.participants.add({ sessionId: id, role: 'kiosk', displayName: kiosk.name, joinedAt: createdAt });
+    const uploadToken = randomBytes(24).toString('base64url');
+    await this.#repos.sessions.setKioskTokenHash(id, hashUploadToken(uploadToken));
     kiosk.sessionId = id;
     this.#drafts.set(id, { kiosk, language, consented: false });
     await this.recordEvent(id, 'session.created', { kioskName: kiosk.name, language, service });
-    return id;
+    return { sessionId: id, uploadToken };
   }
 
   /** Consent to recording comes before anything else; declining ends the session. */
@@ -201,6 +213,7 @@ export class SessionService {
     const recorder = this.#recording.recorderFor(room);
     const workflow = new SessionWorkflow(sessionId, {
       repos: this.#repos,
+      evidence: (evidenceId, kind) => this.#evidence!.require(sessionId, evidenceId, kind),
       record: (type, payload) => this.recordEvent(sessionId, type, payload),
       notify: (role, name, data) => room.peer(role)?.notify(name, data),
     });

@@ -40,8 +40,7 @@ export const handlers: { [M in Method]: Handler<M> } = {
   },
 
   async 'session.create'(ctx, { language, service, rtpCapabilities }) {
-    const sessionId = await ctx.sessions.create(requirePeer(ctx, 'kiosk'), { language, service, rtpCapabilities });
-    return { sessionId };
+    return ctx.sessions.create(requirePeer(ctx, 'kiosk'), { language, service, rtpCapabilities });
   },
 
   async 'consent.record'(ctx, { accepted, consentVersion }) {
@@ -121,6 +120,40 @@ export const handlers: { [M in Method]: Handler<M> } = {
 
   async 'product.propose'(ctx, { productCode }) {
     return ctx.sessions.workflowOf(requirePeer(ctx), 'teller').proposeProduct(productCode);
+  },
+
+  async 'disclosure.show'(ctx) {
+    await ctx.sessions.workflowOf(requirePeer(ctx), 'teller').showDisclosure();
+    return {};
+  },
+
+  async 'disclosure.confirm'(ctx, { productCode, disclosureVersion }) {
+    await ctx.sessions.workflowOf(requirePeer(ctx), 'kiosk').confirmDisclosure(productCode, disclosureVersion);
+    return {};
+  },
+
+  async 'acknowledgement.request'(ctx) {
+    await ctx.sessions.workflowOf(requirePeer(ctx), 'teller').requestAcknowledgement();
+    return {};
+  },
+
+  async 'acknowledgement.submit'(ctx, submission) {
+    await ctx.sessions.workflowOf(requirePeer(ctx), 'kiosk').submitAcknowledgement(submission);
+    return {};
+  },
+
+  async 'acknowledgement.review'(ctx, { accepted }) {
+    await ctx.sessions.workflowOf(requirePeer(ctx), 'teller').reviewAcknowledgement(accepted);
+    return {};
+  },
+
+  async 'signature.request'(ctx) {
+    return { documentHash: await ctx.sessions.workflowOf(requirePeer(ctx), 'teller').requestSignature() };
+  },
+
+  async 'signature.submit'(ctx, signature) {
+    await ctx.sessions.workflowOf(requirePeer(ctx), 'kiosk').submitSignature(signature);
+    return {};
   },
 
   async 'session.complete'(ctx, { outcome, note }) {

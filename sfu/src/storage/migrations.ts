@@ -177,4 +177,31 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sessions_state ON sessions (state, created_at);
     `,
   },
+  {
+    version: 6,
+    name: 'kiosk upload token per session; signatures; receipts',
+    sql: `
+      -- The kiosk that opened a session uploads its evidence (ID images, handwriting,
+      -- signature) with this token; only its hash is kept.
+      ALTER TABLE sessions ADD COLUMN kiosk_token_hash TEXT;
+
+      CREATE TABLE signatures (
+        id                  INTEGER PRIMARY KEY,
+        session_id          TEXT NOT NULL REFERENCES sessions (id),
+        document            TEXT NOT NULL,
+        document_hash       TEXT NOT NULL,
+        png_evidence_id     INTEGER NOT NULL REFERENCES evidence_files (id),
+        svg_evidence_id     INTEGER NOT NULL REFERENCES evidence_files (id),
+        strokes_evidence_id INTEGER NOT NULL REFERENCES evidence_files (id),
+        signed_at           TEXT NOT NULL
+      );
+
+      CREATE TABLE receipts (
+        verification_code   TEXT PRIMARY KEY,
+        session_id          TEXT NOT NULL UNIQUE REFERENCES sessions (id),
+        evidence_id         INTEGER NOT NULL REFERENCES evidence_files (id),
+        issued_at           TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -22,6 +22,8 @@ export interface SessionRecord {
 export interface SessionRepository {
   /** A draft: the customer has started at the kiosk but is not in the queue yet. */
   create(session: { id: string; kioskName: string; language: Language; createdAt: string }): Promise<void>;
+  setKioskTokenHash(id: string, tokenHash: string): Promise<void>;
+  kioskTokenHash(id: string): Promise<string | null>;
   /** Moves a draft into the queue; false when it was not a draft. */
   queue(id: string, at: string): Promise<boolean>;
   get(id: string): Promise<SessionRecord | undefined>;
@@ -135,8 +137,27 @@ export interface EvidenceFileRecord {
 
 export interface EvidenceRepository {
   add(file: Omit<EvidenceFileRecord, 'id'>): Promise<number>;
+  get(id: number): Promise<EvidenceFileRecord | undefined>;
   listForSession(sessionId: string): Promise<EvidenceFileRecord[]>;
   countForSession(sessionId: string, kind: string): Promise<number>;
+}
+
+export interface SignatureRecord {
+  id: number;
+  sessionId: string;
+  document: unknown;
+  documentHash: string;
+  pngEvidenceId: number;
+  svgEvidenceId: number;
+  strokesEvidenceId: number;
+  signedAt: string;
+}
+
+export interface SigningRepository {
+  addSignature(s: Omit<SignatureRecord, 'id'>): Promise<number>;
+  signatureFor(sessionId: string): Promise<SignatureRecord | undefined>;
+  addReceipt(r: { verificationCode: string; sessionId: string; evidenceId: number; issuedAt: string }): Promise<void>;
+  receiptByCode(code: string): Promise<{ verificationCode: string; sessionId: string; evidenceId: number; issuedAt: string } | undefined>;
 }
 
 export interface Repositories {
@@ -148,6 +169,7 @@ export interface Repositories {
   authSessions: AuthSessionRepository;
   assessments: AssessmentRepository;
   evidence: EvidenceRepository;
+  signing: SigningRepository;
   /** A cheap query proving the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

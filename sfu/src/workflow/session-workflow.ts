@@ -7,6 +7,10 @@
 import {
   RISK_QUESTIONNAIRE_V1,
   bandForScore,
+  buildSignedDocument,
+  documentHash as documentHashOf,
+  type SignedDocument,
+  type WealthProduct,
   checkSuitability,
   findProduct,
   scoreAssessment,
@@ -19,10 +23,12 @@ import {
   type SuitabilityResult,
 } from '@vtm/shared';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
-import type { Repositories } from '../storage/repositories.ts';
+import type { EvidenceFileRecord, Repositories } from '../storage/repositories.ts';
 
 export interface WorkflowPorts {
   repos: Repositories;
+  /** An uploaded evidence file of this session and kind, or a refusal. */
+  evidence(evidenceId: number, kind: string): Promise<EvidenceFileRecord>;
   /** Stores an event on the session's timeline. */
   record(type: string, payload: unknown): Promise<void>;
   /** Tells one party of the call. */
@@ -41,6 +47,11 @@ export class SessionWorkflow {
   /** The customer's current answer per question, with the stored row it came from. */
   readonly #answers = new Map<string, { optionIds: string[]; answerId: number }>();
   #result: (AssessmentResult & { assessedAt: Date }) | null = null;
+  /** The product whose sale was allowed, once proposed. */
+  #product: WealthProduct | null = null;
+  #disclosure: 'not-shown' | 'shown' | 'confirmed' = 'not-shown';
+  #acknowledgement: 'not-requested' | 'requested' | 'submitted' | 'accepted' = 'not-requested';
+  #signature: { document: SignedDocument; documentHash: string; signed: boolean } | null = null;
 
   constructor(sessionId: string, ports: WorkflowPorts, definition: QuestionnaireDefinition = RISK_QUESTIONNAIRE_V1) {
     this.sessionId = sessionId;
@@ -190,8 +201,143 @@ export class SessionWorkflow {
     await this.#ports.record('product.chosen', { productCode, productRisk: product.riskLevel });
     await this.#ports.record('suitability.result', { productCode, allowed: result.allowed, reason: result.reason });
     if (result.allowed) await this.#ports.repos.assessments.recordProduct(this.sessionId, productCode);
+    // A new proposal starts disclosure and signing over.
+    this.#product = result.allowed ? product : null;
+    this.#disclosure = 'not-shown';
+    this.#acknowledgement = 'not-requested';
+    this.#signature = null;
+    this.#extraConfirmation = result.extraConfirmation;
     for (const role of ['kiosk', 'teller'] as const) this.#ports.notify(role, 'suitability.result', result);
     return result;
+  }
+
+  #extraConfirmation: SuitabilityResult['extraConfirmation'] = [];
+
+  get signed(): boolean {
+    return this.#signature?.signed ?? false;
+  }
+
+  /** What the customer signed, for the receipt. */
+  get signedSale(): { product: WealthProduct; level: AssessmentResult; documentHash: string } | null {
+    if (!this.#signature?.signed || !this.#product || !this.#result) return null;
+    return { product: this.#product, level: this.#result, documentHash: this.#signature.documentHash };
+  }
+
+  async showDisclosure(): Promise<void> {
+    const product = this.#requireProduct();
+    this.#disclosure = 'shown';
+    await this.#ports.record('disclosure.shown', { productCode: product.code, disclosureVersion: product.disclosure.version });
+    this.#ports.notify('kiosk', 'disclosure.shown', {
+      productCode: product.code,
+      productName: product.name,
+      disclosure: product.disclosure,
+      extraConfirmation: this.#extraConfirmation,
+    });
+  }
+
+  /** The customer's own confirmation, at the kiosk, of the disclosure on their screen. */
+  async confirmDisclosure(productCode: string, disclosureVersion: number): Promise<void> {
+    const product = this.#requireProduct();
+    if (this.#disclosure !== 'shown') throw notAllowed('no disclosure is on the screen');
+    if (productCode !== product.code || disclosureVersion !== product.disclosure.version) {
+      throw new RequestError('conflict', 'this is not the disclosure on the screen');
+    }
+    this.#disclosure = 'confirmed';
+    await this.#ports.record('disclosure.confirmed', { productCode, disclosureVersion });
+    this.#ports.notify('teller', 'disclosure.confirmed', { productCode, disclosureVersion });
+  }
+
+  async requestAcknowledgement(): Promise<void> {
+    const product = this.#requireProduct();
+    if (this.#disclosure !== 'confirmed') throw notAllowed('the customer has not confirmed the disclosure');
+    if (this.#acknowledgement === 'accepted') throw notAllowed('the acknowledgement is already accepted');
+    const retry = this.#acknowledgement !== 'not-requested';
+    this.#acknowledgement = 'requested';
+    await this.#ports.record('acknowledgement.requested', { retry });
+    this.#ports.notify('kiosk', 'acknowledgement.requested', { sentence: product.disclosure.acknowledgement, retry });
+  }
+
+  async submitAcknowledgement(input: RequestData<'acknowledgement.submit'>): Promise<void> {
+    if (this.#acknowledgement !== 'requested') throw notAllowed('no handwritten acknowledgement was asked for');
+    const image = await this.#ports.evidence(input.imageEvidenceId, 'acknowledgement-image');
+    const strokes = await this.#ports.evidence(input.strokesEvidenceId, 'acknowledgement-strokes');
+    this.#acknowledgement = 'submitted';
+    await this.#ports.record('acknowledgement.submitted', {
+      recognisedText: input.recognisedText,
+      matchScore: input.matchScore,
+      imageEvidenceId: image.id,
+      imageSha256: image.sha256,
+      strokesEvidenceId: strokes.id,
+      strokesSha256: strokes.sha256,
+    });
+    this.#ports.notify('teller', 'acknowledgement.received', {
+      imageEvidenceId: image.id,
+      recognisedText: input.recognisedText,
+      matchScore: input.matchScore,
+    });
+  }
+
+  async reviewAcknowledgement(accepted: boolean): Promise<void> {
+    const product = this.#requireProduct();
+    if (this.#acknowledgement !== 'submitted') throw notAllowed('no handwritten acknowledgement to review');
+    await this.#ports.record(accepted ? 'acknowledgement.accepted' : 'acknowledgement.rejected', {});
+    if (accepted) {
+      this.#acknowledgement = 'accepted';
+      this.#ports.notify('kiosk', 'acknowledgement.accepted', {});
+    } else {
+      this.#acknowledgement = 'requested';
+      this.#ports.notify('kiosk', 'acknowledgement.requested', { sentence: product.disclosure.acknowledgement, retry: true });
+    }
+  }
+
+  /** Builds the document the signature binds to, from what is stored, and asks for the signature. */
+  async requestSignature(): Promise<string> {
+    const product = this.#requireProduct();
+    if (this.#acknowledgement !== 'accepted') throw notAllowed('accept the handwritten acknowledgement first');
+    const answers = this.#definition.questions.map((q) => ({ questionId: q.id, optionIds: this.#answers.get(q.id)!.optionIds }));
+    const document = buildSignedDocument(this.#definition, answers, product);
+    const documentHash = await documentHashOf(document);
+    this.#signature = { document, documentHash, signed: false };
+    await this.#ports.record('signature.requested', { documentHash });
+    this.#ports.notify('kiosk', 'signature.requested', {
+      document,
+      documentHash,
+      productName: product.name,
+      levelName: this.#result!.name,
+    });
+    return documentHash;
+  }
+
+  async submitSignature(input: RequestData<'signature.submit'>): Promise<void> {
+    const pending = this.#signature;
+    if (!pending || pending.signed) throw notAllowed('no signature was asked for');
+    if (input.documentHash !== pending.documentHash) throw new RequestError('conflict', 'the signature is for a different document');
+    const png = await this.#ports.evidence(input.imageEvidenceId, 'signature-image');
+    const svg = await this.#ports.evidence(input.svgEvidenceId, 'signature-svg');
+    const strokes = await this.#ports.evidence(input.strokesEvidenceId, 'signature-strokes');
+    const signedAt = new Date().toISOString();
+    await this.#ports.repos.signing.addSignature({
+      sessionId: this.sessionId,
+      document: pending.document,
+      documentHash: pending.documentHash,
+      pngEvidenceId: png.id,
+      svgEvidenceId: svg.id,
+      strokesEvidenceId: strokes.id,
+      signedAt,
+    });
+    pending.signed = true;
+    await this.#ports.record('signature.submitted', {
+      documentHash: pending.documentHash,
+      imageSha256: png.sha256,
+      svgSha256: svg.sha256,
+      strokesSha256: strokes.sha256,
+    });
+    this.#ports.notify('teller', 'signature.received', { imageEvidenceId: png.id, documentHash: pending.documentHash });
+  }
+
+  #requireProduct(): WealthProduct {
+    if (!this.#product) throw notAllowed('propose a product the customer may buy first');
+    return this.#product;
   }
 
   /**

@@ -2,3 +2,4 @@ export * from './media.ts';
 export * from './signaling.ts';
 export * from './http.ts';
 export * from './auth.ts';
+export * from './evidence.ts';

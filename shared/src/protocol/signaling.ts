@@ -21,6 +21,8 @@ import {
 import { TellerPresence } from './auth.ts';
 import { Answer, Question } from '../domain/assessment/questionnaire.ts';
 import { CustomerRiskLevel, LocalizedText, ProductRiskLevel } from '../domain/assessment/levels.ts';
+import { ProductDisclosure } from '../domain/assessment/products.ts';
+import { SignedDocument } from '../domain/assessment/signed-document.ts';
 
 /** Largest frame the server accepts; larger ones close the socket with 1009. */
 export const MAX_SIGNALING_FRAME_BYTES = 64 * 1024;
@@ -151,7 +153,8 @@ export const requests = {
    */
   'session.create': {
     data: z.object({ language: Language, service: Service, rtpCapabilities: RtpCapabilities }).strict(),
-    response: z.object({ sessionId: SessionId }),
+    /** `uploadToken` lets this kiosk, and only it, upload the session's evidence files. */
+    response: z.object({ sessionId: SessionId, uploadToken: z.string() }),
   },
   /** Kiosk: the customer's answer to the recording consent; declining ends the session. */
   'consent.record': {
@@ -244,6 +247,55 @@ export const requests = {
     data: z.object({ productCode: z.string().min(1).max(40) }).strict(),
     response: SuitabilityResult,
   },
+  /** Teller: show the chosen product's risk disclosure at the kiosk (after an allowed suitability result). */
+  'disclosure.show': {
+    data: Empty,
+    response: Empty,
+  },
+  /** Kiosk: the customer confirms they have read the disclosure (and any extra confirmation). */
+  'disclosure.confirm': {
+    data: z.object({ productCode: z.string().min(1).max(40), disclosureVersion: z.number().int().positive() }).strict(),
+    response: Empty,
+  },
+  /** Teller: ask the customer to copy the acknowledgement sentence by hand (抄录). */
+  'acknowledgement.request': {
+    data: Empty,
+    response: Empty,
+  },
+  /** Kiosk: the handwritten acknowledgement, uploaded as image and strokes, with what was recognised. */
+  'acknowledgement.submit': {
+    data: z
+      .object({
+        imageEvidenceId: z.number().int().positive(),
+        strokesEvidenceId: z.number().int().positive(),
+        recognisedText: z.string().max(200),
+        matchScore: z.number().min(0).max(1),
+      })
+      .strict(),
+    response: Empty,
+  },
+  /** Teller: accept the handwriting, or ask for it to be written again. */
+  'acknowledgement.review': {
+    data: z.object({ accepted: z.boolean() }).strict(),
+    response: Empty,
+  },
+  /** Teller: ask for the signature on the document the session produced. */
+  'signature.request': {
+    data: Empty,
+    response: z.object({ documentHash: z.string() }),
+  },
+  /** Kiosk: the signature, uploaded as PNG, SVG and strokes, bound to the hash of what was signed. */
+  'signature.submit': {
+    data: z
+      .object({
+        imageEvidenceId: z.number().int().positive(),
+        svgEvidenceId: z.number().int().positive(),
+        strokesEvidenceId: z.number().int().positive(),
+        documentHash: z.string().regex(/^[0-9a-f]{64}$/),
+      })
+      .strict(),
+    response: Empty,
+  },
   /** Teller: end the session with its outcome. */
   'session.complete': {
     data: z.object({ outcome: SessionOutcome, note: z.string().trim().max(1000).default('') }).strict(),
@@ -327,6 +379,36 @@ export const notifications = {
   'assessment.result': AssessmentResult,
   /** To both: whether the proposed product may be sold to this customer. */
   'suitability.result': SuitabilityResult,
+  /** To the kiosk: the product's risk disclosure to read and confirm. */
+  'disclosure.shown': z.object({
+    productCode: z.string(),
+    productName: LocalizedText,
+    disclosure: ProductDisclosure,
+    extraConfirmation: z.array(LocalizedText),
+  }),
+  /** To the teller: the customer confirmed the disclosure. */
+  'disclosure.confirmed': z.object({ productCode: z.string(), disclosureVersion: z.number().int() }),
+  /** To the kiosk: copy this sentence by hand (again, when `retry`). */
+  'acknowledgement.requested': z.object({ sentence: LocalizedText, retry: z.boolean() }),
+  /** To the teller: the handwriting arrived, with its recognition. */
+  'acknowledgement.received': z.object({
+    imageEvidenceId: z.number().int(),
+    recognisedText: z.string(),
+    matchScore: z.number(),
+  }),
+  /** To the kiosk: the teller accepted the handwriting. */
+  'acknowledgement.accepted': z.object({}),
+  /** To the kiosk: sign this document (summary to show, and the hash the signature binds to). */
+  'signature.requested': z.object({
+    document: SignedDocument,
+    documentHash: z.string(),
+    productName: LocalizedText,
+    levelName: LocalizedText,
+  }),
+  /** To the teller: the signature arrived. */
+  'signature.received': z.object({ imageEvidenceId: z.number().int(), documentHash: z.string() }),
+  /** To the kiosk: the session is complete; its receipt can be printed or downloaded. */
+  'receipt.ready': z.object({ verificationCode: z.string(), receiptUrl: z.string() }),
 } as const;
 
 export type NotificationName = keyof typeof notifications;

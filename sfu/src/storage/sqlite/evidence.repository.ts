@@ -30,22 +30,31 @@ export class SqliteEvidenceRepository implements EvidenceRepository {
     return Number(result.lastInsertRowid);
   }
 
+  async get(id: number): Promise<EvidenceFileRecord | undefined> {
+    const row = this.#db.prepare('SELECT * FROM evidence_files WHERE id = ?').get(id) as EvidenceRow | undefined;
+    return row && toRecord(row);
+  }
+
   async listForSession(sessionId: string): Promise<EvidenceFileRecord[]> {
     const rows = this.#db.prepare('SELECT * FROM evidence_files WHERE session_id = ? ORDER BY id').all(sessionId) as EvidenceRow[];
-    return rows.map((r) => ({
-      id: r.id,
-      sessionId: r.session_id,
-      kind: r.kind,
-      path: r.path,
-      mimeType: r.mime_type,
-      sizeBytes: r.size_bytes,
-      sha256: r.sha256,
-      createdAt: r.created_at,
-      createdBy: r.created_by,
-    }));
+    return rows.map(toRecord);
   }
 
   async countForSession(sessionId: string, kind: string): Promise<number> {
     return this.#db.prepare('SELECT count(*) FROM evidence_files WHERE session_id = ? AND kind = ?').pluck().get(sessionId, kind) as number;
   }
+}
+
+function toRecord(r: EvidenceRow): EvidenceFileRecord {
+  return {
+    id: r.id,
+    sessionId: r.session_id,
+    kind: r.kind,
+    path: r.path,
+    mimeType: r.mime_type,
+    sizeBytes: r.size_bytes,
+    sha256: r.sha256,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  };
 }

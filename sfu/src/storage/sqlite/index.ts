@@ -6,6 +6,7 @@ import { SqliteEvidenceRepository } from './evidence.repository.ts';
 import { SqliteParticipantRepository } from './participant.repository.ts';
 import { SqliteRecordingRepository } from './recording.repository.ts';
 import { SqliteSessionRepository } from './session.repository.ts';
+import { SqliteSigningRepository } from './signing.repository.ts';
 import { SqliteAuthSessionRepository, SqliteUserRepository } from './user.repository.ts';
 
 export function createSqliteRepositories(file: string): Repositories {
@@ -19,6 +20,7 @@ export function createSqliteRepositories(file: string): Repositories {
     authSessions: new SqliteAuthSessionRepository(db),
     assessments: new SqliteAssessmentRepository(db),
     evidence: new SqliteEvidenceRepository(db),
+    signing: new SqliteSigningRepository(db),
     async ping() {
       return db.prepare('SELECT 1').pluck().get() === 1;
     },

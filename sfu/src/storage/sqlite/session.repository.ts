@@ -45,6 +45,14 @@ export class SqliteSessionRepository implements SessionRepository {
       .run(s.id, s.kioskName, s.language, s.createdAt);
   }
 
+  async setKioskTokenHash(id: string, tokenHash: string): Promise<void> {
+    this.#db.prepare('UPDATE sessions SET kiosk_token_hash = ? WHERE id = ?').run(tokenHash, id);
+  }
+
+  async kioskTokenHash(id: string): Promise<string | null> {
+    return (this.#db.prepare('SELECT kiosk_token_hash FROM sessions WHERE id = ?').pluck().get(id) as string | null | undefined) ?? null;
+  }
+
   async queue(id: string, at: string): Promise<boolean> {
     return this.#db.prepare(`UPDATE sessions SET state = 'waiting', queued_at = ? WHERE id = ? AND state = 'draft'`).run(at, id).changes === 1;
   }
