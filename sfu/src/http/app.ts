@@ -15,6 +15,7 @@ import { evidenceController } from './evidence.controller.ts';
 import { authenticate } from './authentication.ts';
 import { healthController } from './health.controller.ts';
 import { kioskConfigController } from './kiosk-config.controller.ts';
+import { ocrAssetsController } from './ocr-assets.controller.ts';
 import { mediaStatsController } from './media-stats.controller.ts';
 import { sessionsController } from './sessions.controller.ts';
 
@@ -43,6 +44,7 @@ export function createHttpApp(deps: {
   app.disable('x-powered-by');
   app.use(healthController(deps));
   app.use(kioskConfigController(deps));
+  app.use(ocrAssetsController());
   app.use(authenticate(deps.auth));
   // File uploads read their own raw bodies; every other body is JSON.
   app.use(evidenceController(deps));

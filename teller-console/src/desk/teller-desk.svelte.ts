@@ -24,6 +24,9 @@ export interface CallWorkflow {
   changes: NotificationData<'answer.received'>[];
   assessment: AssessmentResult | null;
   suitability: SuitabilityResult | null;
+  disclosure: 'not-shown' | 'shown' | 'confirmed';
+  acknowledgement: null | 'requested' | NotificationData<'acknowledgement.received'> | 'accepted';
+  signature: null | 'requested' | NotificationData<'signature.received'>;
 }
 
 const freshWorkflow = (): CallWorkflow => ({
@@ -34,6 +37,9 @@ const freshWorkflow = (): CallWorkflow => ({
   changes: [],
   assessment: null,
   suitability: null,
+  disclosure: 'not-shown',
+  acknowledgement: null,
+  signature: null,
 });
 
 export interface ActiveCall {
@@ -71,6 +77,9 @@ export class TellerDesk {
     });
     signaling.on('assessment.result', (result) => (this.workflow.assessment = result));
     signaling.on('suitability.result', (result) => (this.workflow.suitability = result));
+    signaling.on('disclosure.confirmed', () => (this.workflow.disclosure = 'confirmed'));
+    signaling.on('acknowledgement.received', (received) => (this.workflow.acknowledgement = received));
+    signaling.on('signature.received', (received) => (this.workflow.signature = received));
     signaling.on('session.ended', ({ by }) => this.#endCall(by === 'kiosk' ? 'The customer ended the call.' : 'The call ended.'));
     signaling.onClose(() => {
       this.#endCall(null);
@@ -127,6 +136,34 @@ export class TellerDesk {
 
   async proposeProduct(productCode: string): Promise<void> {
     this.workflow.suitability = await this.#request('product.propose', { productCode });
+    this.workflow.disclosure = 'not-shown';
+    this.workflow.acknowledgement = null;
+    this.workflow.signature = null;
+  }
+
+  async showDisclosure(): Promise<void> {
+    await this.#request('disclosure.show', {});
+    this.workflow.disclosure = 'shown';
+  }
+
+  async requestAcknowledgement(): Promise<void> {
+    await this.#request('acknowledgement.request', {});
+    this.workflow.acknowledgement = 'requested';
+  }
+
+  async reviewAcknowledgement(accepted: boolean): Promise<void> {
+    await this.#request('acknowledgement.review', { accepted });
+    this.workflow.acknowledgement = accepted ? 'accepted' : 'requested';
+  }
+
+  async requestSignature(): Promise<void> {
+    await this.#request('signature.request', {});
+    this.workflow.signature = 'requested';
+  }
+
+  /** Where the console shows an evidence file of the current call. */
+  evidenceUrl(evidenceId: number): string {
+    return `/api/sessions/${this.call?.sessionId}/evidence/${evidenceId}`;
   }
 
   async complete(outcome: SessionOutcome, note: string): Promise<void> {
@@ -135,7 +172,19 @@ export class TellerDesk {
   }
 
   /** A request whose refusal is shown to the teller as a notice. */
-  async #request<M extends 'identity.record' | 'questionnaire.begin' | 'question.show' | 'assessment.finish' | 'product.propose' | 'session.complete'>(
+  async #request<
+    M extends
+      | 'identity.record'
+      | 'questionnaire.begin'
+      | 'question.show'
+      | 'assessment.finish'
+      | 'product.propose'
+      | 'disclosure.show'
+      | 'acknowledgement.request'
+      | 'acknowledgement.review'
+      | 'signature.request'
+      | 'session.complete',
+  >(
     method: M,
     data: RequestData<M>,
   ) {
