@@ -32,6 +32,8 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     STATIC_DIR: z.string().optional(),
     // Empty counts as unset, so a blank variable gets a random password rather than an error.
+    /** The address customers' phones reach the server at, for the receipt's QR code. */
+    PUBLIC_URL: z.url().optional(),
     KIOSK_IDLE_TIMEOUT_S: z.coerce.number().int().min(2).max(3600).default(90),
     SEED_PASSWORD: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(10).optional()),
   })
@@ -75,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     logLevel: e.LOG_LEVEL,
     seedPassword: e.SEED_PASSWORD,
     kiosk: { idleTimeoutSeconds: e.KIOSK_IDLE_TIMEOUT_S },
+    publicUrl: e.PUBLIC_URL ?? `${e.HTTPS ? 'https' : 'http'}://${e.ANNOUNCED_IP ?? firstLanAddress() ?? 'localhost'}:${e.PORT}`,
     staticDir: {
       kiosk: path.join(e.STATIC_DIR ?? path.join(repoRoot, 'kiosk'), 'dist'),
       console: path.join(e.STATIC_DIR ?? path.join(repoRoot, 'teller-console'), 'dist'),

@@ -13,6 +13,7 @@ import type { Logger } from './logger.ts';
 import { WorkerPool } from './media/worker-pool.ts';
 import { AuthService, SEED_USERS } from './auth/auth.service.ts';
 import { EvidenceService } from './evidence/evidence.service.ts';
+import { ReceiptService } from './receipt/receipt.service.ts';
 import { RecordingService } from './recording/recording.service.ts';
 import { SessionService } from './sessions/session.service.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
@@ -47,8 +48,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (interrupted.length) logger.warn({ sessions: interrupted.length }, 'closed sessions interrupted by an earlier crash');
 
   const evidence = new EvidenceService({ dataDir: config.dataDir, repos, sessions });
-  sessions.useEvidence(evidence);
-  const app = createHttpApp({ auth, evidence, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
+  const receipts = new ReceiptService({ repos, evidence, publicUrl: config.publicUrl });
+  sessions.useEvidence(evidence, receipts);
+  const app = createHttpApp({ auth, evidence, receipts, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
   const server = config.tls
     ? https.createServer(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress]), app)
     : http.createServer(app);

@@ -4,7 +4,21 @@
  * Outside a call, a customer who walks away is noticed and every trace of them wiped.
  */
 import { CallParty, receiveCapabilities } from '@vtm/shared/browser';
-import type { AssessmentResult, KioskConfig, NotificationData, QueuePosition, Role, Service, SuitabilityResult } from '@vtm/shared';
+import {
+  KIOSK_UPLOAD_TOKEN_HEADER,
+  acknowledgementMatchScore,
+  type AssessmentResult,
+  type KioskConfig,
+  type KioskUploadKind,
+  type NotificationData,
+  type QueuePosition,
+  type Role,
+  type Service,
+  type Strokes,
+  type SuitabilityResult,
+  type UploadedEvidence,
+} from '@vtm/shared';
+import { recognizeHandwriting } from '../ocr/tesseract-browser.ts';
 import type { Locale } from '../i18n/messages.ts';
 import { IdleWatcher } from './idle-watcher.ts';
 
@@ -24,6 +38,11 @@ export class KioskSession {
   assessment = $state<AssessmentResult | null>(null);
   suitability = $state<SuitabilityResult | null>(null);
   queuePosition = $state<QueuePosition | null>(null);
+  disclosure = $state<NotificationData<'disclosure.shown'> | null>(null);
+  disclosureConfirmed = $state(false);
+  acknowledgement = $state<(NotificationData<'acknowledgement.requested'> & { state: 'writing' | 'submitted' | 'accepted' }) | null>(null);
+  signature = $state<(NotificationData<'signature.requested'> & { submitted: boolean }) | null>(null);
+  receipt = $state<NotificationData<'receipt.ready'> | null>(null);
   largeText = $state(false);
   /** Seconds left before an idle kiosk wipes the customer's data; null when not counting. */
   idleSecondsLeft = $state<number | null>(null);
@@ -31,6 +50,8 @@ export class KioskSession {
   #config: KioskConfig = { idleTimeoutSeconds: 90, idleCountdownSeconds: 15, consentVersion: 'unknown' };
   #idle: IdleWatcher | null = null;
   #uploadToken: string | null = null;
+  /** Kept past the end of the session, until the next customer, to fetch the receipt. */
+  #receiptToken: string | null = null;
 
   constructor(kioskName: string) {
     this.party = new CallParty('kiosk', kioskName);
@@ -64,7 +85,26 @@ export class KioskSession {
       this.assessment = result;
       this.question = null;
     });
-    signaling.on('suitability.result', (result) => (this.suitability = result));
+    signaling.on('suitability.result', (result) => {
+      this.suitability = result;
+      this.disclosure = null;
+      this.disclosureConfirmed = false;
+      this.acknowledgement = null;
+      this.signature = null;
+    });
+    signaling.on('disclosure.shown', (shown) => {
+      this.disclosure = shown;
+      this.disclosureConfirmed = false;
+    });
+    signaling.on('acknowledgement.requested', (request) => (this.acknowledgement = { ...request, state: 'writing' }));
+    signaling.on('acknowledgement.accepted', () => {
+      if (this.acknowledgement) this.acknowledgement.state = 'accepted';
+    });
+    signaling.on('signature.requested', (request) => (this.signature = { ...request, submitted: false }));
+    signaling.on('receipt.ready', (receipt) => {
+      this.receipt = receipt;
+      this.#receiptToken = this.#uploadToken;
+    });
     signaling.onClose(() => {
       this.#release();
       this.errorKey = 'connectionLost';
@@ -128,6 +168,68 @@ export class KioskSession {
     this.answerSent = true;
   }
 
+  async confirmDisclosure(): Promise<void> {
+    if (!this.disclosure) return;
+    await this.party.connection.signaling.request('disclosure.confirm', {
+      productCode: this.disclosure.productCode,
+      disclosureVersion: this.disclosure.disclosure.version,
+    });
+    this.disclosureConfirmed = true;
+  }
+
+  /** The handwritten sentence: recognised here, stored with its strokes, scored against what was asked. */
+  async submitAcknowledgement(written: { strokes: Strokes; png: Blob }): Promise<void> {
+    if (!this.acknowledgement) return;
+    const expected = this.acknowledgement.sentence['zh-CN'];
+    const recognised = await recognizeHandwriting(written.png).catch(() => ({ text: '', confidence: 0 }));
+    const [image, strokes] = await Promise.all([
+      this.#upload('acknowledgement-image', written.png, 'image/png'),
+      this.#upload('acknowledgement-strokes', JSON.stringify(written.strokes), 'application/json'),
+    ]);
+    await this.party.connection.signaling.request('acknowledgement.submit', {
+      imageEvidenceId: image.evidenceId,
+      strokesEvidenceId: strokes.evidenceId,
+      recognisedText: recognised.text.slice(0, 200),
+      matchScore: acknowledgementMatchScore(expected, recognised.text).score,
+    });
+    this.acknowledgement.state = 'submitted';
+  }
+
+  /** The signature, stored as PNG, SVG and raw strokes, bound to the hash of the document shown. */
+  async submitSignature(signed: { strokes: Strokes; png: Blob; svg: string }): Promise<void> {
+    if (!this.signature) return;
+    const [image, svg, strokes] = await Promise.all([
+      this.#upload('signature-image', signed.png, 'image/png'),
+      this.#upload('signature-svg', signed.svg, 'image/svg+xml'),
+      this.#upload('signature-strokes', JSON.stringify(signed.strokes), 'application/json'),
+    ]);
+    await this.party.connection.signaling.request('signature.submit', {
+      imageEvidenceId: image.evidenceId,
+      svgEvidenceId: svg.evidenceId,
+      strokesEvidenceId: strokes.evidenceId,
+      documentHash: this.signature.documentHash,
+    });
+    this.signature.submitted = true;
+  }
+
+  /** The receipt PDF of the session this kiosk ran. */
+  async loadReceipt(url: string): Promise<Blob> {
+    const response = await fetch(url, { headers: { [KIOSK_UPLOAD_TOKEN_HEADER]: this.#receiptToken ?? '' } });
+    if (!response.ok) throw new Error(`receipt not available (HTTP ${response.status})`);
+    return response.blob();
+  }
+
+  async #upload(kind: KioskUploadKind, body: Blob | string, contentType: string): Promise<UploadedEvidence> {
+    if (!this.sessionId || !this.#uploadToken) throw new Error('no session to upload to');
+    const response = await fetch(`/api/sessions/${this.sessionId}/kiosk-uploads/${kind}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, [KIOSK_UPLOAD_TOKEN_HEADER]: this.#uploadToken },
+      body,
+    });
+    if (!response.ok) throw new Error(`upload of ${kind} failed (HTTP ${response.status})`);
+    return (await response.json()) as UploadedEvidence;
+  }
+
   async hangUp(): Promise<void> {
     if (this.sessionId) await this.party.connection.signaling.request('session.hangup', {});
     this.#finish('kiosk');
@@ -141,6 +243,8 @@ export class KioskSession {
     this.sessionId = null;
     this.tellerName = '';
     this.endedBy = null;
+    this.receipt = null;
+    this.#receiptToken = null;
     this.#forgetCustomer();
     this.screen = this.party.connected ? 'attract' : 'connecting';
   }
@@ -170,6 +274,10 @@ export class KioskSession {
     this.assessment = null;
     this.suitability = null;
     this.queuePosition = null;
+    this.disclosure = null;
+    this.disclosureConfirmed = false;
+    this.acknowledgement = null;
+    this.signature = null;
     this.#uploadToken = null;
   }
 

@@ -12,6 +12,8 @@ import { assessmentApiController } from './assessment-api.controller.ts';
 import { authController } from './auth.controller.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
 import { evidenceController } from './evidence.controller.ts';
+import type { ReceiptService } from '../receipt/receipt.service.ts';
+import { receiptsController } from './receipts.controller.ts';
 import { authenticate } from './authentication.ts';
 import { healthController } from './health.controller.ts';
 import { kioskConfigController } from './kiosk-config.controller.ts';
@@ -32,6 +34,7 @@ const STATUS_BY_CODE: Record<string, number> = {
 export function createHttpApp(deps: {
   auth: AuthService;
   evidence: EvidenceService;
+  receipts: ReceiptService;
   secureCookies: boolean;
   kiosk: { idleTimeoutSeconds: number };
   workers: WorkerPool;
@@ -53,6 +56,7 @@ export function createHttpApp(deps: {
   app.use(sessionsController(deps));
   app.use(mediaStatsController(deps));
   app.use(assessmentApiController());
+  app.use(receiptsController(deps));
 
   for (const [mount, dir] of [['/kiosk', deps.staticDir.kiosk], ['/console', deps.staticDir.console]] as const) {
     if (!fs.existsSync(dir)) deps.logger.warn({ dir }, `${mount} is not built; run "npm run build"`);

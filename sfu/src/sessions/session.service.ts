@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashUploadToken, type EvidenceService } from '../evidence/evidence.service.ts';
+import type { ReceiptService } from '../receipt/receipt.service.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   EndReason,
@@ -54,10 +55,12 @@ export class SessionService {
   readonly #waiting = new Map<string, { kiosk: Peer; entry: QueueEntry }>();
   readonly #handlingTime = new HandlingTimeAverage();
   #evidence: EvidenceService | null = null;
+  #receipts: ReceiptService | null = null;
 
-  /** Evidence is stored by a service that itself records on sessions' timelines. */
-  useEvidence(evidence: EvidenceService): void {
+  /** Evidence and receipts are stored by services that themselves record on sessions' timelines. */
+  useEvidence(evidence: EvidenceService, receipts: ReceiptService): void {
     this.#evidence = evidence;
+    this.#receipts = receipts;
   }
   readonly #calls = new Map<string, LiveCall>();
   /** Sessions being ended, so that both sides hanging up at once end it once. */
@@ -97,6 +100,21 @@ export class SessionService {
     if (outcome === 'completed' && !workflow.signed) throw notAllowed('a session is completed only once the customer has signed');
     await this.#repos.assessments.recordOutcome(workflow.sessionId, outcome, note);
     await this.recordEvent(workflow.sessionId, 'session.outcome', { outcome, note, teller: teller.name });
+    const sale = workflow.signedSale;
+    if (outcome === 'completed' && sale) {
+      const kiosk = this.#calls.get(workflow.sessionId)?.room.peer('kiosk');
+      const { verificationCode, evidenceId } = await this.#receipts!.issue({
+        sessionId: workflow.sessionId,
+        kioskName: kiosk?.name ?? 'kiosk',
+        tellerId: teller.name,
+        level: sale.level.level,
+        product: sale.product,
+        documentHash: sale.documentHash,
+        customerName: '客户*',
+      });
+      await this.recordEvent(workflow.sessionId, 'receipt.issued', { verificationCode, evidenceId });
+      kiosk?.notify('receipt.ready', { verificationCode, receiptUrl: `/api/sessions/${workflow.sessionId}/receipt` });
+    }
     await this.end(workflow.sessionId, 'completed', 'teller');
   }
 

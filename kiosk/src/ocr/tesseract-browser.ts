@@ -1,0 +1,42 @@
+/**
+ * tesseract.js in the kiosk's browser, loading everything from our own server (kiosks
+ * are offline): the worker script, the WebAssembly core and the models. Workers are
+ * created and warmed when the kiosk starts, not while a customer waits.
+ */
+import { createWorker, OEM, type Worker } from 'tesseract.js';
+
+/** Same paths as the server's OCR asset routes (sfu/src/http/ocr-assets.controller.ts). */
+const ASSETS = {
+  workerPath: '/ocr/tesseract/worker.min.js',
+  corePath: '/ocr/core',
+  langPath: (model: '4.0.0' | '4.0.0_best_int') => `/ocr/lang/${model}`,
+};
+
+export interface TextRecognition {
+  text: string;
+  confidence: number;
+}
+
+let handwritingWorker: Promise<Worker> | null = null;
+
+/** The chi_sim worker that reads the customer's handwritten acknowledgement. */
+export function handwritingRecognizer(): Promise<Worker> {
+  handwritingWorker ??= createWorker('chi_sim', OEM.LSTM_ONLY, {
+    workerPath: ASSETS.workerPath,
+    corePath: ASSETS.corePath,
+    langPath: ASSETS.langPath('4.0.0_best_int'),
+    cacheMethod: 'none',
+    gzip: true,
+  }).then(async (worker) => {
+    // Handwriting is one line of text.
+    await worker.setParameters({ tessedit_pageseg_mode: '7' as never, user_defined_dpi: '300' });
+    return worker;
+  });
+  return handwritingWorker;
+}
+
+export async function recognizeHandwriting(image: Blob): Promise<TextRecognition> {
+  const worker = await handwritingRecognizer();
+  const { data } = await worker.recognize(image);
+  return { text: data.text.replace(/\s+/g, ''), confidence: data.confidence / 100 };
+}

@@ -1,0 +1,36 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { KIOSK_UPLOAD_TOKEN_HEADER, SessionIdParams } from '@vtm/shared';
+import { hashUploadToken } from '../evidence/evidence.service.ts';
+import { RequestError, notAllowed } from '../errors.ts';
+import type { ReceiptService } from '../receipt/receipt.service.ts';
+import type { Repositories } from '../storage/repositories.ts';
+import { currentUser, requireRole } from './authentication.ts';
+import { parse } from './validate.ts';
+
+const CodeParams = z.object({ code: z.string().min(8).max(20) });
+
+export function receiptsController(deps: { receipts: ReceiptService; repos: Repositories }): Router {
+  const router = Router();
+
+  router.get('/api/receipts/:code', requireRole('teller', 'compliance'), async (req, res) => {
+    res.json(await deps.receipts.lookUp(parse(CodeParams, req.params).code));
+  });
+
+  /** The receipt PDF: for the kiosk that ran the session (its token), its teller, or compliance. */
+  router.get('/api/sessions/:sessionId/receipt', async (req, res) => {
+    const { sessionId } = parse(SessionIdParams, req.params);
+    const session = await deps.repos.sessions.get(sessionId);
+    const token = req.get(KIOSK_UPLOAD_TOKEN_HEADER);
+    const user = currentUser(res);
+    const expected = await deps.repos.sessions.kioskTokenHash(sessionId);
+    const kioskAllowed = !!token && !!expected && timingSafeEqual(Buffer.from(hashUploadToken(token)), Buffer.from(expected));
+    if (!kioskAllowed) {
+      if (!user) throw new RequestError('unauthenticated', 'sign in first');
+      if (user.role !== 'compliance' && session?.tellerName !== user.username) throw notAllowed('not your session');
+    }
+    res.type('application/pdf').sendFile(await deps.receipts.pdfPathFor(sessionId));
+  });
+  return router;
+}
