@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from './support/ffprobe.ts';
-import { signIn } from './support/api.ts';
+import { getAs, signIn } from './support/api.ts';
+import { sign, writeInGrid } from './support/drawing.ts';
 import type { Browser, Page } from 'playwright-core';
-import { RISK_QUESTIONNAIRE_V1, scoreAssessment, type Question } from '@vtm/shared';
+import { RISK_QUESTIONNAIRE_V1, buildSignedDocument, documentHash, findProduct, scoreAssessment, type Question } from '@vtm/shared';
 import { artifactDir } from './support/artifacts.ts';
 import { launchBrowser, waitForRemoteMedia } from './support/browser.ts';
 import { callAndAccept, openKioskAndConsole, sessionDetail, waitForSealedRecording, type CallPages } from './support/call-flow.ts';
@@ -98,16 +99,59 @@ describe('teller-driven risk assessment', () => {
     await pages.teller.locator('[data-testid="teller-suitability"][data-allowed="true"]').waitFor();
     await pages.kiosk.locator('[data-testid="suitability"][data-allowed="true"]').waitFor();
     await pages.kiosk.screenshot({ path: path.join(dir, 'kiosk-result.png') });
+
+    // Disclosure shown at the kiosk and confirmed there.
+    await pages.teller.getByTestId('show-disclosure').click();
+    await pages.kiosk.getByTestId('disclosure').waitFor();
+    await pages.kiosk.getByTestId('confirm-disclosure').click();
+    await pages.teller.locator('[data-testid="disclosure-state"][data-state="confirmed"]').waitFor();
+
+    // The handwritten acknowledgement: sent back once for a rewrite, then accepted.
+    for (const verdict of ['reject', 'accept'] as const) {
+      if (verdict === 'reject') await pages.teller.getByTestId('request-acknowledgement').click();
+      const pad = pages.kiosk.getByTestId('handwriting-pad');
+      await pad.waitFor();
+      const columns = Number(await pad.getAttribute('data-columns'));
+      const rows = Number(await pad.getAttribute('data-rows'));
+      await writeInGrid(pages.kiosk, pad, columns, rows);
+      await pages.kiosk.getByTestId('handwriting-confirm').click();
+      await pages.teller.getByTestId('acknowledgement-received').waitFor({ timeout: 30_000 });
+      await pages.teller.getByTestId(`${verdict}-acknowledgement`).click();
+    }
+    await pages.teller.getByTestId('acknowledgement-accepted').waitFor();
+    await pages.kiosk.locator('[data-testid="acknowledgement"][data-state="accepted"]').waitFor();
+
+    // The signature, bound to the hash of the document.
+    await pages.teller.getByTestId('request-signature').click();
+    const signaturePad = pages.kiosk.getByTestId('signature-pad');
+    await signaturePad.waitFor();
+    await pages.kiosk.getByTestId('signature-confirm').click();
+    await pages.kiosk.getByTestId('signature-refused').waitFor(); // an empty pad is refused
+    await sign(pages.kiosk, signaturePad);
+    await pages.kiosk.screenshot({ path: path.join(dir, 'kiosk-signature.png') });
+    await pages.kiosk.getByTestId('signature-confirm').click();
+    await pages.teller.getByTestId('signature-received').waitFor();
     await pages.teller.screenshot({ path: path.join(dir, 'teller-steps.png'), fullPage: true });
 
     await pages.teller.getByTestId('outcome-select').selectOption('completed');
     await pages.teller.getByTestId('complete-session').click();
     await pages.kiosk.getByTestId('call-ended').waitFor();
+    // The receipt, with its verification code, is ready to print or download at the kiosk.
+    const receipt = pages.kiosk.getByTestId('receipt');
+    await receipt.waitFor();
+    const code = (await receipt.getAttribute('data-code'))!;
+    await pages.kiosk.locator('[data-testid="receipt-download"][href^="blob:"]').waitFor();
+    await pages.kiosk.screenshot({ path: path.join(dir, 'kiosk-receipt.png') });
 
     const detail = await waitForSealedRecording(server.url, sessionId);
     expect(detail.state).toBe('ended');
     const types = detail.events.map((e) => e.type);
-    const order = ['session.accepted', 'identity.verified', 'questionnaire.started', 'question.shown', 'answer.given', 'level.computed', 'product.chosen', 'suitability.result', 'session.outcome', 'session.ended'];
+    const order = [
+      'session.accepted', 'identity.verified', 'questionnaire.started', 'question.shown', 'answer.given', 'level.computed',
+      'product.chosen', 'suitability.result', 'disclosure.shown', 'disclosure.confirmed', 'acknowledgement.requested',
+      'acknowledgement.submitted', 'acknowledgement.rejected', 'acknowledgement.accepted', 'signature.requested',
+      'signature.submitted', 'session.outcome', 'receipt.issued', 'session.ended',
+    ];
     const positions = order.map((type) => types.indexOf(type));
     expect(positions.every((p) => p >= 0), JSON.stringify(types)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -115,8 +159,19 @@ describe('teller-driven risk assessment', () => {
     const level = detail.events.find((e) => e.type === 'level.computed')!;
     expect(level.payload).toMatchObject({ level: expected.level, score: expected.score });
     expect(detail.events.find((e) => e.type === 'session.outcome')!.payload).toMatchObject({ outcome: 'completed' });
-    const [still] = detail.evidence;
-    expect(still).toMatchObject({ kind: 'still' });
+    const still = detail.evidence.find((e) => e.kind === 'still');
+    expect(still).toBeDefined();
+    expect(detail.evidence.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['acknowledgement-image', 'acknowledgement-strokes', 'signature-image', 'signature-svg', 'signature-strokes', 'receipt']),
+    );
+    // The signature is bound to the hash of exactly what was signed, recomputed here from the stored answers.
+    const signed = detail.events.find((e) => e.type === 'signature.submitted')!.payload as { documentHash: string };
+    const answers = RISK_QUESTIONNAIRE_V1.questions.map((q) => ({ questionId: q.id, optionIds: [chosen[q.id]!] }));
+    const document = buildSignedDocument(RISK_QUESTIONNAIRE_V1, answers, findProduct('WM-R1-90D')!);
+    expect(signed.documentHash).toBe(await documentHash(document));
+    // The receipt can be looked up by its code.
+    const lookedUp = await getAs<{ sessionId: string; documentHash: string }>(server.url, 'teller1', `/api/receipts/${code}`);
+    expect(lookedUp.body).toMatchObject({ sessionId, documentHash: signed.documentHash });
     const stillFile = path.join(server.dataDir, 'evidence', sessionId, 'still-001.png');
     expect(sha256(stillFile)).toBe(still!.sha256);
     expect(fs.readFileSync(stillFile).subarray(1, 4).toString()).toBe('PNG');
