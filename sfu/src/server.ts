@@ -14,6 +14,7 @@ import { WorkerPool } from './media/worker-pool.ts';
 import { AuthService, SEED_USERS } from './auth/auth.service.ts';
 import { EvidenceService } from './evidence/evidence.service.ts';
 import { ReceiptService } from './receipt/receipt.service.ts';
+import { CustomerIdentityService } from './customers/customer-identity.service.ts';
 import { RecordingService } from './recording/recording.service.ts';
 import { SessionService } from './sessions/session.service.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
@@ -49,7 +50,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const evidence = new EvidenceService({ dataDir: config.dataDir, repos, sessions });
   const receipts = new ReceiptService({ repos, evidence, publicUrl: config.publicUrl });
-  sessions.useEvidence(evidence, receipts);
+  const customers = new CustomerIdentityService({ repos, evidence });
+  sessions.useEvidence(evidence, receipts, customers);
   const app = createHttpApp({ auth, evidence, receipts, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
   const server = config.tls
     ? https.createServer(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress]), app)

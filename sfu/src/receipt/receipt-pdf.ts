@@ -64,7 +64,7 @@ export interface ReceiptPdfOptions {
   timeZone?: string;
 }
 
-/** Renders the receipt. Throws a ZodError for invalid data, before anything is drawn. */
+/** Renders the receipt. Rejects with a ZodError for invalid data, before anything is drawn. */
 export async function renderReceiptPdf(receipt: ReceiptData, options: ReceiptPdfOptions = {}): Promise<Uint8Array> {
   const data = ReceiptData.parse(receipt);
   const doc = await PDFDocument.create({ updateMetadata: false });
@@ -78,10 +78,10 @@ export async function renderReceiptPdf(receipt: ReceiptData, options: ReceiptPdf
 
   const page = doc.addPage(PageSizes.A5);
   const pen = new Pen(page, { regular, bold });
-  drawHeader(pen);
-  const fieldsBottom = drawFields(pen, fieldRows(data, options.timeZone ?? 'Asia/Shanghai'));
-  const panelTop = drawFooter(pen);
-  const verificationTop = drawVerification(pen, data, qr, panelTop);
+  const headerBottom = drawHeader(pen);
+  const fieldsBottom = drawFields(pen, headerBottom, fieldRows(data, options.timeZone ?? 'Asia/Shanghai'));
+  const footerTop = drawFooter(pen);
+  const verificationTop = drawVerification(pen, data, qr, footerTop);
   if (fieldsBottom < verificationTop + MIN_GAP) {
     throw new Error('renderReceiptPdf: the receipt content does not fit on one page');
   }
@@ -170,15 +170,15 @@ class Pen {
   }
 }
 
-function drawHeader(pen: Pen): void {
+/** The accent bar and the title; returns the y of the rule under it. */
+function drawHeader(pen: Pen): number {
   pen.page.drawRectangle({ x: 0, y: PAGE_HEIGHT - 8, width: PAGE_WIDTH, height: 8, color: ACCENT });
   let y = PAGE_HEIGHT - 30;
   y = pen.line('理财产品风险评估业务回执', MARGIN, y, { size: 17, bold: true });
   y = pen.line('Receipt: wealth product risk assessment', MARGIN, y - 1, { size: 10, color: MUTED });
   pen.rule(y - 6, ACCENT, 1);
+  return y - 6;
 }
-
-const HEADER_BOTTOM = PAGE_HEIGHT - 30 - 17 * 1.3 - 1 - 10 * 1.3 - 6;
 
 /** A row of the field table: a bilingual label and one or two value lines. */
 interface FieldRow {
@@ -218,9 +218,9 @@ function fieldRows(data: ReceiptData, timeZone: string): FieldRow[] {
   ];
 }
 
-/** Draws the table below the header; returns the y of its bottom edge. */
-function drawFields(pen: Pen, rows: FieldRow[]): number {
-  let y = HEADER_BOTTOM - SECTION_GAP;
+/** Draws the table from `top` down; returns the y of its bottom edge. */
+function drawFields(pen: Pen, top: number, rows: FieldRow[]): number {
+  let y = top - SECTION_GAP;
   for (const [i, row] of rows.entries()) {
     const labelBottom = pen.line(row.label[1], MARGIN, pen.line(row.label[0], MARGIN, y, { size: 9, bold: true }), {
       size: 7,
@@ -258,7 +258,7 @@ function drawVerification(pen: Pen, data: ReceiptData, qr: PDFImage, bottom: num
   return top;
 }
 
-/** The risk warning every wealth-product document carries, at the foot of the page. Returns its top. */
+/** The risk warning every wealth-product document carries, at the foot of the page. Returns its top, with a gap above. */
 function drawFooter(pen: Pen): number {
   let y = MARGIN + 30;
   const top = y;

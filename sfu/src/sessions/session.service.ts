@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashUploadToken, type EvidenceService } from '../evidence/evidence.service.ts';
 import type { ReceiptService } from '../receipt/receipt.service.ts';
+import type { CustomerIdentityService } from '../customers/customer-identity.service.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   EndReason,
@@ -14,6 +15,8 @@ import type {
   QueuePosition,
   Role,
   RtpCapabilities,
+  CustomerIdentity,
+  FieldCheck,
   Service,
   SessionOutcome,
   TellerPresence,
@@ -56,11 +59,33 @@ export class SessionService {
   readonly #handlingTime = new HandlingTimeAverage();
   #evidence: EvidenceService | null = null;
   #receipts: ReceiptService | null = null;
+  #customers: CustomerIdentityService | null = null;
 
-  /** Evidence and receipts are stored by services that themselves record on sessions' timelines. */
-  useEvidence(evidence: EvidenceService, receipts: ReceiptService): void {
+  /** Evidence, receipts and identities are kept by services that themselves record on sessions' timelines. */
+  useEvidence(evidence: EvidenceService, receipts: ReceiptService, customers: CustomerIdentityService): void {
     this.#evidence = evidence;
     this.#receipts = receipts;
+    this.#customers = customers;
+  }
+
+  /** The customer's confirmed identity document, after consent and before the queue. */
+  async identifyCustomer(kiosk: Peer, identity: CustomerIdentity): Promise<FieldCheck[]> {
+    const draft = this.#draftOf(kiosk);
+    if (!draft.consented) throw notAllowed('the customer has not consented to recording');
+    const sessionId = kiosk.sessionId!;
+    const checks = await this.#customers!.record(sessionId, identity);
+    await this.recordEvent(sessionId, 'identity.captured', {
+      documentKind: identity.document.kind,
+      correctedByCustomer: identity.customerCorrections.map((c) => c.field),
+      correctedAutomatically: identity.automaticCorrections.map((c) => c.field),
+      checks: { pass: checks.filter((c) => c.status === 'pass').length, fail: checks.filter((c) => c.status === 'fail').length },
+    });
+    return checks;
+  }
+
+  async customerDetails(teller: Peer) {
+    const workflow = this.workflowOf(teller, 'teller');
+    return this.#customers!.details(workflow.sessionId);
   }
   readonly #calls = new Map<string, LiveCall>();
   /** Sessions being ended, so that both sides hanging up at once end it once. */
@@ -232,6 +257,7 @@ export class SessionService {
     const workflow = new SessionWorkflow(sessionId, {
       repos: this.#repos,
       evidence: (evidenceId, kind) => this.#evidence!.require(sessionId, evidenceId, kind),
+      customer: () => this.#customers!.details(sessionId),
       record: (type, payload) => this.recordEvent(sessionId, type, payload),
       notify: (role, name, data) => room.peer(role)?.notify(name, data),
     });

@@ -48,6 +48,37 @@ export const handlers: { [M in Method]: Handler<M> } = {
     return {};
   },
 
+  async 'customer.identify'(ctx, identity) {
+    return { checks: await ctx.sessions.identifyCustomer(requirePeer(ctx, 'kiosk'), identity) };
+  },
+
+  async 'customer.details'(ctx) {
+    const details = await ctx.sessions.customerDetails(requirePeer(ctx));
+    const identity = details.identity;
+    return {
+      identity: identity && {
+        documentKind: identity.documentKind,
+        name: identity.name,
+        documentNumber: identity.documentNumber,
+        birthDate: identity.birthDate,
+        sex: identity.sex,
+        age: details.age ?? 0,
+        document: identity.document,
+        ocr: identity.ocr,
+        customerCorrections: identity.customerCorrections as never,
+        automaticCorrections: identity.automaticCorrections as never,
+        checks: identity.checks as never,
+      },
+      earlierAssessment: details.earlierAssessment && {
+        level: details.earlierAssessment.level as never,
+        score: details.earlierAssessment.score,
+        assessedAt: details.earlierAssessment.assessedAt,
+        validUntil: details.earlierAssessment.validUntil,
+      },
+      assessmentsToday: details.assessmentsToday,
+    };
+  },
+
   async 'session.queue'(ctx) {
     return ctx.sessions.queueForTeller(requirePeer(ctx, 'kiosk'));
   },
@@ -112,6 +143,10 @@ export const handlers: { [M in Method]: Handler<M> } = {
   async 'question.answer'(ctx, { questionId, optionIds }) {
     await ctx.sessions.workflowOf(requirePeer(ctx), 'kiosk').answer(questionId, optionIds);
     return {};
+  },
+
+  async 'assessment.reuse'(ctx) {
+    return ctx.sessions.workflowOf(requirePeer(ctx), 'teller').reuseEarlierAssessment();
   },
 
   async 'assessment.finish'(ctx) {

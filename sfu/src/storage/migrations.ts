@@ -204,4 +204,27 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'customer identity per session',
+    sql: `
+      -- Who the customer is, as their document says and they confirmed it. The document
+      -- number finds a returning customer's earlier assessments.
+      CREATE TABLE customer_identities (
+        session_id             TEXT PRIMARY KEY REFERENCES sessions (id),
+        document_kind          TEXT NOT NULL CHECK (document_kind IN ('cn-resident-id', 'passport-td3')),
+        document_number        TEXT NOT NULL,
+        name                   TEXT NOT NULL,
+        birth_date             TEXT NOT NULL,
+        sex                    TEXT NOT NULL,
+        document               TEXT NOT NULL,
+        ocr                    TEXT NOT NULL,
+        customer_corrections   TEXT NOT NULL,
+        automatic_corrections  TEXT NOT NULL,
+        checks                 TEXT NOT NULL,
+        captured_at            TEXT NOT NULL
+      );
+      CREATE INDEX customer_identities_document ON customer_identities (document_number);
+    `,
+  },
 ];

@@ -160,6 +160,37 @@ export interface SigningRepository {
   receiptByCode(code: string): Promise<{ verificationCode: string; sessionId: string; evidenceId: number; issuedAt: string } | undefined>;
 }
 
+export interface CustomerIdentityRecord {
+  sessionId: string;
+  documentKind: 'cn-resident-id' | 'passport-td3';
+  documentNumber: string;
+  name: string;
+  birthDate: string;
+  sex: string;
+  document: unknown;
+  ocr: unknown;
+  customerCorrections: unknown[];
+  automaticCorrections: unknown[];
+  checks: unknown[];
+  capturedAt: string;
+}
+
+export interface PreviousAssessment {
+  sessionId: string;
+  level: string;
+  score: number;
+  assessedAt: string;
+  /** The answers it was scored from, as stored. */
+  answers: Array<{ questionId: string; optionIds: string[] }>;
+}
+
+export interface CustomerRepository {
+  saveIdentity(identity: CustomerIdentityRecord): Promise<void>;
+  identityFor(sessionId: string): Promise<CustomerIdentityRecord | undefined>;
+  /** Assessments of the customer with this document number, newest first. */
+  assessmentsOf(documentNumber: string): Promise<PreviousAssessment[]>;
+}
+
 export interface Repositories {
   sessions: SessionRepository;
   participants: ParticipantRepository;
@@ -170,6 +201,7 @@ export interface Repositories {
   assessments: AssessmentRepository;
   evidence: EvidenceRepository;
   signing: SigningRepository;
+  customers: CustomerRepository;
   /** A cheap query proving the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -7,6 +7,8 @@
 import {
   RISK_QUESTIONNAIRE_V1,
   bandForScore,
+  checkRetake,
+  definitionMaxScore,
   buildSignedDocument,
   documentHash as documentHashOf,
   type SignedDocument,
@@ -23,12 +25,17 @@ import {
   type SuitabilityResult,
 } from '@vtm/shared';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
+import type { CustomerDetails } from '../customers/customer-identity.service.ts';
 import type { EvidenceFileRecord, Repositories } from '../storage/repositories.ts';
 
 export interface WorkflowPorts {
   repos: Repositories;
   /** An uploaded evidence file of this session and kind, or a refusal. */
   evidence(evidenceId: number, kind: string): Promise<EvidenceFileRecord>;
+  /** What is known of the customer: age from the verified document, earlier assessments. */
+  customer(): Promise<CustomerDetails>;
+  /** How many times a customer may retake the assessment on one day. */
+  maxRetakesPerDay?: number;
   /** Stores an event on the session's timeline. */
   record(type: string, payload: unknown): Promise<void>;
   /** Tells one party of the call. */
@@ -79,6 +86,14 @@ export class SessionWorkflow {
   async beginQuestionnaire(): Promise<QuestionnaireDefinition> {
     if (!this.#identityVerified) throw notAllowed('verify the customer\'s identity before the questionnaire');
     if (!this.#questionnaireStarted) {
+      // Retaking the assessment on the same day (to reach a higher level) is limited and flagged.
+      const { assessmentsToday } = await this.#ports.customer();
+      const retake = checkRetake({ previousAssessmentsToday: assessmentsToday, maxRetakesPerDay: this.#ports.maxRetakesPerDay });
+      if (!retake.allowed) {
+        await this.#ports.record('assessment.retake-refused', { assessmentsToday });
+        throw notAllowed(retake.message?.en ?? 'too many assessments today');
+      }
+      if (retake.flagged) await this.#ports.record('assessment.retake', { retakeNumber: retake.retakeNumber, flagged: true });
       this.#questionnaireStarted = true;
       await this.#ports.record('questionnaire.started', {
         questionnaireId: this.#definition.id,
@@ -174,12 +189,45 @@ export class SessionWorkflow {
     return result;
   }
 
+  /**
+   * A returning customer with an assessment still valid (12 months) may skip the
+   * questionnaire: the earlier level applies, from its original date.
+   */
+  async reuseEarlierAssessment(): Promise<AssessmentResult> {
+    if (!this.#identityVerified) throw notAllowed('verify the customer\'s identity first');
+    if (this.#questionnaireStarted || this.#result) throw notAllowed('the questionnaire has already started');
+    const { earlierAssessment } = await this.#ports.customer();
+    if (!earlierAssessment) throw notAllowed('this customer has no valid earlier assessment');
+    const band = this.#definition.levels.find((b) => b.level === earlierAssessment.level)!;
+    const result: AssessmentResult = {
+      questionnaireId: this.#definition.id,
+      questionnaireVersion: this.#definition.version,
+      score: earlierAssessment.score,
+      maxScore: definitionMaxScore(this.#definition),
+      level: band.level,
+      name: band.name,
+      explanation: band.explanation,
+      capReasons: [],
+    };
+    this.#result = { ...result, assessedAt: new Date(earlierAssessment.assessedAt) };
+    // What the customer signs is the assessment they took then.
+    for (const answer of earlierAssessment.answers) this.#answers.set(answer.questionId, { optionIds: answer.optionIds, answerId: 0 });
+    await this.#ports.repos.assessments.recordLevel(this.sessionId, result.level);
+    await this.#ports.record('assessment.reused', {
+      fromSession: earlierAssessment.sessionId,
+      level: result.level,
+      assessedAt: earlierAssessment.assessedAt,
+    });
+    for (const role of ['kiosk', 'teller'] as const) this.#ports.notify(role, 'assessment.result', result);
+    return result;
+  }
+
   /** Checks a product against the customer's level; blocked sales are recorded and shown too. */
   async proposeProduct(productCode: string): Promise<SuitabilityResult> {
     if (!this.#result) throw notAllowed('finish the assessment first');
     const product = findProduct(productCode);
     if (!product) throw notFound('product');
-    const customerAge = this.#customerAge();
+    const customerAge = await this.#customerAge();
     if (customerAge === null) throw notAllowed('the customer\'s age is not known');
     const decision = checkSuitability({
       customerLevel: this.#result.level,
@@ -341,10 +389,12 @@ export class SessionWorkflow {
   }
 
   /**
-   * Until the verified ID's birth date reaches the server, the age band the customer
-   * chose gives the youngest age they can be.
+   * The age on the verified document; without one, the age band the customer chose gives
+   * the youngest age they can be.
    */
-  #customerAge(): number | null {
+  async #customerAge(): Promise<number | null> {
+    const { age } = await this.#ports.customer();
+    if (age !== null) return age;
     const ageQuestion = this.#definition.questions.find((q) => q.kind === 'single' && q.prefill === 'verified-id-age');
     const chosen = ageQuestion && this.#answers.get(ageQuestion.id)?.optionIds[0];
     return ageQuestion?.options.find((o) => o.id === chosen)?.ageRange?.min ?? null;

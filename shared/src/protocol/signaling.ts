@@ -23,6 +23,9 @@ import { Answer, Question } from '../domain/assessment/questionnaire.ts';
 import { CustomerRiskLevel, LocalizedText, ProductRiskLevel } from '../domain/assessment/levels.ts';
 import { ProductDisclosure } from '../domain/assessment/products.ts';
 import { SignedDocument } from '../domain/assessment/signed-document.ts';
+import { FieldCheckSchema } from '../domain/identity/field-check.ts';
+import { PassportTd3FieldsSchema } from '../domain/identity/mrz.ts';
+import { ResidentIdBackSchema, ResidentIdFrontSchema } from '../domain/identity/resident-id-card.ts';
 
 /** Largest frame the server accepts; larger ones close the socket with 1009. */
 export const MAX_SIGNALING_FRAME_BYTES = 64 * 1024;
@@ -90,6 +93,39 @@ const Empty = z.object({}).strict();
 /** The services a customer can choose at the kiosk. */
 export const Service = z.enum(['first-time-wealth-assessment']);
 export type Service = z.infer<typeof Service>;
+
+const EvidenceId = z.number().int().positive();
+const FieldValues = z.record(z.string().max(40), z.string().max(200));
+
+/** One field the customer changed on the confirm screen: what OCR read, and what they confirmed. */
+export const CustomerCorrection = z.object({ field: z.string().max(40), ocrValue: z.string().max(200), confirmedValue: z.string().max(200) }).strict();
+
+/** One character the reader repaired itself because exactly one substitution made the check digits valid. */
+export const AutomaticCorrection = z
+  .object({ field: z.string().max(40), position: z.number().int().min(0), from: z.string().max(4), to: z.string().max(4) })
+  .strict();
+
+export const CustomerIdentity = z
+  .object({
+    document: z.discriminatedUnion('kind', [
+      z
+        .object({
+          kind: z.literal('cn-resident-id'),
+          front: ResidentIdFrontSchema,
+          back: ResidentIdBackSchema,
+          frontImageEvidenceId: EvidenceId,
+          backImageEvidenceId: EvidenceId,
+        })
+        .strict(),
+      z.object({ kind: z.literal('passport-td3'), fields: PassportTd3FieldsSchema, imageEvidenceId: EvidenceId }).strict(),
+    ]),
+    /** What OCR read, field by field, before the customer confirmed it, and its confidence (0–1). */
+    ocr: z.object({ fields: FieldValues, confidence: z.record(z.string().max(40), z.number().min(0).max(1)) }).strict(),
+    customerCorrections: z.array(CustomerCorrection).max(20),
+    automaticCorrections: z.array(AutomaticCorrection).max(20),
+  })
+  .strict();
+export type CustomerIdentity = z.infer<typeof CustomerIdentity>;
 
 /** Where a waiting customer is in the queue, and how long the wait is likely to be. */
 export const QueuePosition = z.object({
@@ -161,6 +197,15 @@ export const requests = {
     data: z.object({ accepted: z.boolean(), consentVersion: z.string().min(1).max(40) }).strict(),
     response: Empty,
   },
+  /**
+   * Kiosk: the customer's identity document, as read by OCR and confirmed (or corrected) by
+   * the customer, with the captured images. The server validates it again with the shared
+   * rules; a document that fails a blocking check is refused.
+   */
+  'customer.identify': {
+    data: CustomerIdentity,
+    response: z.object({ checks: z.array(FieldCheckSchema) }),
+  },
   /** Kiosk: consent given (and documents read): join the queue for a teller. */
   'session.queue': {
     data: Empty,
@@ -206,6 +251,31 @@ export const requests = {
   },
   // --- The regulated part of the session, driven by the teller -------------------------
 
+  /** Teller: the customer's document as captured at the kiosk, and any earlier assessment of theirs. */
+  'customer.details': {
+    data: Empty,
+    response: z.object({
+      identity: z
+        .object({
+          documentKind: z.enum(['cn-resident-id', 'passport-td3']),
+          name: z.string(),
+          documentNumber: z.string(),
+          birthDate: z.string(),
+          sex: z.string(),
+          age: z.number().int(),
+          document: z.unknown(),
+          ocr: z.unknown(),
+          customerCorrections: z.array(CustomerCorrection),
+          automaticCorrections: z.array(AutomaticCorrection),
+          checks: z.array(FieldCheckSchema),
+        })
+        .nullable(),
+      earlierAssessment: z
+        .object({ level: CustomerRiskLevel, score: z.number(), assessedAt: z.string(), validUntil: z.string() })
+        .nullable(),
+      assessmentsToday: z.number().int(),
+    }),
+  },
   /** Teller: the identity checklist; `verified: false` ends the session as identity-failed. */
   'identity.record': {
     data: z
@@ -226,6 +296,11 @@ export const requests = {
   'questionnaire.begin': {
     data: Empty,
     response: z.object({ questionnaireId: z.string(), version: z.number().int(), questions: z.array(Question) }),
+  },
+  /** Teller: a returning customer's assessment is still valid (12 months): use it instead of the questionnaire. */
+  'assessment.reuse': {
+    data: Empty,
+    response: AssessmentResult,
   },
   /** Teller: put one question on the kiosk screen. */
   'question.show': {

@@ -1,6 +1,7 @@
 import { openSqliteDatabase } from '../database.ts';
 import type { Repositories } from '../repositories.ts';
 import { SqliteAssessmentRepository } from './assessment.repository.ts';
+import { SqliteCustomerRepository } from './customer.repository.ts';
 import { SqliteEventRepository } from './event.repository.ts';
 import { SqliteEvidenceRepository } from './evidence.repository.ts';
 import { SqliteParticipantRepository } from './participant.repository.ts';
@@ -21,6 +22,7 @@ export function createSqliteRepositories(file: string): Repositories {
     assessments: new SqliteAssessmentRepository(db),
     evidence: new SqliteEvidenceRepository(db),
     signing: new SqliteSigningRepository(db),
+    customers: new SqliteCustomerRepository(db),
     async ping() {
       return db.prepare('SELECT 1').pluck().get() === 1;
     },
