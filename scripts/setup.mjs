@@ -25,8 +25,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const purpose = (process.argv.find((a) => a.startsWith('--for=')) ?? '--for=start').slice('--for='.length);
 
 const DEBIAN_PACKAGES = {
-  // Recording and probing.
-  runtime: ['ffmpeg'],
+  // Recording and probing; the CJK font for receipts (PDF).
+  runtime: ['ffmpeg', 'fonts-noto-cjk'],
   // Building (and running) the mediasoup worker against Debian's libraries.
   worker: [
     'g++', 'make', 'pkg-config', 'libssl-dev', 'libuv1-dev', 'libsrtp2-dev', 'libusrsctp-dev',
@@ -34,7 +34,7 @@ const DEBIAN_PACKAGES = {
   ],
   // End-to-end tests: the browser, fonts for the Chinese UI and the synthetic ID documents
   // (OCR-B for passport MRZ lines), and the compose file check.
-  test: ['chromium', 'fonts-noto-cjk', 'fonts-ocr-b', 'docker-compose'],
+  test: ['chromium', 'fonts-ocr-b', 'docker-compose', 'poppler-utils'],
   // Benchmarks: Debian's native tesseract as the OCR baseline.
   bench: ['tesseract-ocr', 'tesseract-ocr-chi-sim', 'tesseract-ocr-eng'],
 };

@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hashUploadToken, type EvidenceService } from '../evidence/evidence.service.ts';
 import type { ReceiptService } from '../receipt/receipt.service.ts';
 import type { CustomerIdentityService } from '../customers/customer-identity.service.ts';
+import { maskName } from '@vtm/shared';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   EndReason,
@@ -135,7 +136,7 @@ export class SessionService {
         level: sale.level.level,
         product: sale.product,
         documentHash: sale.documentHash,
-        customerName: '客户*',
+        customerName: maskName((await this.#customers!.details(workflow.sessionId)).identity?.name ?? '客户'),
       });
       await this.recordEvent(workflow.sessionId, 'receipt.issued', { verificationCode, evidenceId });
       kiosk?.notify('receipt.ready', { verificationCode, receiptUrl: `/api/sessions/${workflow.sessionId}/receipt` });

@@ -6,6 +6,7 @@
  */
 import {
   RISK_QUESTIONNAIRE_V1,
+  acknowledgementMatchScore,
   bandForScore,
   checkRetake,
   definitionMaxScore,
@@ -309,20 +310,20 @@ export class SessionWorkflow {
     if (this.#acknowledgement !== 'requested') throw notAllowed('no handwritten acknowledgement was asked for');
     const image = await this.#ports.evidence(input.imageEvidenceId, 'acknowledgement-image');
     const strokes = await this.#ports.evidence(input.strokesEvidenceId, 'acknowledgement-strokes');
+    // The kiosk's number is not trusted: the score is recomputed from the recognised text.
+    const expected = this.#requireProduct().disclosure.acknowledgement['zh-CN'];
+    const matchScore = acknowledgementMatchScore(expected, input.recognisedText).score;
     this.#acknowledgement = 'submitted';
     await this.#ports.record('acknowledgement.submitted', {
       recognisedText: input.recognisedText,
-      matchScore: input.matchScore,
+      matchScore,
+      kioskMatchScore: input.matchScore,
       imageEvidenceId: image.id,
       imageSha256: image.sha256,
       strokesEvidenceId: strokes.id,
       strokesSha256: strokes.sha256,
     });
-    this.#ports.notify('teller', 'acknowledgement.received', {
-      imageEvidenceId: image.id,
-      recognisedText: input.recognisedText,
-      matchScore: input.matchScore,
-    });
+    this.#ports.notify('teller', 'acknowledgement.received', { imageEvidenceId: image.id, recognisedText: input.recognisedText, matchScore });
   }
 
   async reviewAcknowledgement(accepted: boolean): Promise<void> {

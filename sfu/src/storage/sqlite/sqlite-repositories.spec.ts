@@ -33,6 +33,10 @@ describe('SQLite repositories (real database file)', () => {
   it('lets exactly one of two accepts take a waiting session', async () => {
     const id = randomUUID();
     await repos.sessions.create({ id, kioskName: 'VTM-1', language: 'zh-CN', createdAt: new Date().toISOString() });
+    // A draft cannot be accepted: only a session in the queue.
+    expect(await repos.sessions.accept(id, { tellerName: 'teller1', videoCodec: 'vp8', at: new Date().toISOString() })).toBe(false);
+    expect(await repos.sessions.queue(id, new Date().toISOString())).toBe(true);
+    expect(await repos.sessions.queue(id, new Date().toISOString())).toBe(false);
     const results = await Promise.all([
       repos.sessions.accept(id, { tellerName: 'teller1', videoCodec: 'vp8', at: new Date().toISOString() }),
       repos.sessions.accept(id, { tellerName: 'teller2', videoCodec: 'vp8', at: new Date().toISOString() }),

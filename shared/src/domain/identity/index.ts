@@ -8,3 +8,4 @@ export * from './resident-id-card.ts';
 export * from './mrz.ts';
 export * from './correction.ts';
 export { ageOn, beijingDay, calendarDate, isCalendarDate, type CalendarDate } from './calendar-date.ts';
+export * from './mask.ts';
