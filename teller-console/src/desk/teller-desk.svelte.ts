@@ -9,6 +9,7 @@ import type {
   Question,
   QueueEntry,
   RequestData,
+  ResponseData,
   SessionOutcome,
   SuitabilityResult,
   TellerPresence,
@@ -56,6 +57,8 @@ export class TellerDesk {
   workflow = $state<CallWorkflow>(freshWorkflow());
   /** Stills taken in the current call. */
   stills = $state(0);
+  /** The customer's document as captured at the kiosk, and any earlier assessment of theirs. */
+  customer = $state<ResponseData<'customer.details'> | null>(null);
   readonly party: CallParty;
 
   constructor(tellerName: string) {
@@ -104,6 +107,7 @@ export class TellerDesk {
       this.presence = 'busy';
       this.workflow = freshWorkflow();
       this.stills = 0;
+      this.customer = await signaling.request('customer.details', {}).catch(() => null);
       await this.party.startMedia(videoCodec);
     } catch (error) {
       if (error instanceof SignalingRequestError && error.code === 'conflict') {
@@ -127,6 +131,11 @@ export class TellerDesk {
   async showQuestion(questionId: string): Promise<void> {
     await this.#request('question.show', { questionId });
     this.workflow.shownQuestionId = questionId;
+  }
+
+  /** A returning customer's assessment is still valid: use it instead of the questionnaire. */
+  async reuseEarlierAssessment(): Promise<void> {
+    this.workflow.assessment = await this.#request('assessment.reuse', {});
   }
 
   async finishAssessment(): Promise<void> {
@@ -178,6 +187,7 @@ export class TellerDesk {
       | 'questionnaire.begin'
       | 'question.show'
       | 'assessment.finish'
+      | 'assessment.reuse'
       | 'product.propose'
       | 'disclosure.show'
       | 'acknowledgement.request'
