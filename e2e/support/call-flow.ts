@@ -8,6 +8,8 @@ import { getAs } from './api.ts';
 import { openPage } from './browser.ts';
 import { TEST_PASSWORD } from './server.ts';
 
+export const KIOSK_LOCATION = 'Test branch, lobby';
+
 export interface CallPages {
   kiosk: Page;
   teller: Page;
@@ -21,7 +23,7 @@ export async function openKioskAndConsole(browser: Browser, baseUrl: string, nam
   await signInToConsole(teller.page, names.teller);
   await teller.page.getByTestId('go-on-duty').click();
   await teller.page.getByTestId('desk-status').filter({ hasText: 'on-duty' }).waitFor();
-  const kiosk = await openPage(browser, `${baseUrl}/kiosk/?kiosk=${names.kiosk}`, logs.kiosk);
+  const kiosk = await openPage(browser, `${baseUrl}/kiosk/?kiosk=${names.kiosk}&location=${encodeURIComponent(KIOSK_LOCATION)}`, logs.kiosk);
   await kiosk.page.getByTestId('service-first-time-wealth').waitFor();
   return {
     kiosk: kiosk.page,
@@ -47,6 +49,8 @@ export async function callAndAccept(pages: CallPages): Promise<{ sessionId: stri
   const sessionId = await pages.kiosk.evaluate(() => (window as unknown as { vtm: { sessionId: string } }).vtm.sessionId);
   const entry = pages.teller.locator(`[data-testid="queue-entry"][data-session-id="${sessionId}"]`);
   await entry.waitFor();
+  // Tellers see where the kiosk stands before they take the call.
+  if (!(await entry.textContent())?.includes(KIOSK_LOCATION)) throw new Error('the queue entry does not show the kiosk location');
   const acceptedAt = Date.now();
   await entry.getByRole('button', { name: 'Accept' }).click();
   return { sessionId, acceptedAt };

@@ -20,6 +20,8 @@ export class Peer {
   rtpCapabilities: RtpCapabilities = {};
   /** The session this peer is waiting in or taking part in. */
   sessionId: string | null = null;
+  /** For kiosks: where the machine stands (branch, mall...), shown in the queue. */
+  location = '';
   /** For tellers: whether they take calls. Busy while in a call. */
   presence: TellerPresence = 'available';
 

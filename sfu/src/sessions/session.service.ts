@@ -55,7 +55,10 @@ export class SessionService {
   readonly #logger: Logger;
   readonly #tellers = new Set<Peer>();
   /** Sessions a customer has started at a kiosk but not yet queued (consent, documents). */
-  readonly #drafts = new Map<string, { kiosk: Peer; language: Language; consented: boolean }>();
+  readonly #drafts = new Map<
+    string,
+    { kiosk: Peer; language: Language; consented: boolean; documentKind: QueueEntry['documentKind'] }
+  >();
   readonly #waiting = new Map<string, { kiosk: Peer; entry: QueueEntry }>();
   readonly #handlingTime = new HandlingTimeAverage();
   #evidence: EvidenceService | null = null;
@@ -75,6 +78,7 @@ export class SessionService {
     if (!draft.consented) throw notAllowed('the customer has not consented to recording');
     const sessionId = kiosk.sessionId!;
     const checks = await this.#customers!.record(sessionId, identity);
+    draft.documentKind = identity.document.kind;
     await this.recordEvent(sessionId, 'identity.captured', {
       documentKind: identity.document.kind,
       correctedByCustomer: identity.customerCorrections.map((c) => c.field),
@@ -174,7 +178,7 @@ export class SessionService {
     const uploadToken = randomBytes(24).toString('base64url');
     await this.#repos.sessions.setKioskTokenHash(id, hashUploadToken(uploadToken));
     kiosk.sessionId = id;
-    this.#drafts.set(id, { kiosk, language, consented: false });
+    this.#drafts.set(id, { kiosk, language, consented: false, documentKind: null });
     await this.recordEvent(id, 'session.created', { kioskName: kiosk.name, language, service });
     return { sessionId: id, uploadToken };
   }
@@ -196,7 +200,17 @@ export class SessionService {
     const at = new Date().toISOString();
     if (!(await this.#repos.sessions.queue(id, at))) throw new RequestError('conflict', 'this session is not a draft');
     this.#drafts.delete(id);
-    this.#waiting.set(id, { kiosk, entry: { sessionId: id, kioskName: kiosk.name, language: draft.language, waitingSince: at } });
+    this.#waiting.set(id, {
+      kiosk,
+      entry: {
+        sessionId: id,
+        kioskName: kiosk.name,
+        kioskLocation: kiosk.location,
+        language: draft.language,
+        documentKind: draft.documentKind,
+        waitingSince: at,
+      },
+    });
     await this.recordEvent(id, 'session.queued', {});
     this.#broadcastQueue();
     return this.#queuePosition(id)!;

@@ -35,6 +35,7 @@ export const handlers: { [M in Method]: Handler<M> } = {
       ctx.sessions.addTeller(ctx.peer);
     } else {
       ctx.peer = new Peer({ role: 'kiosk', name: data.name, channel: ctx.channel });
+      ctx.peer.location = data.location;
     }
     return { peerId: ctx.peer.id, routerRtpCapabilities: ctx.routerRtpCapabilities() };
   },

@@ -24,6 +24,9 @@ export class CallParty {
   #connection: SignalingSession | null = null;
   #media: CallMedia | null = null;
 
+  /** For a kiosk: where it stands, shown to tellers in the queue. */
+  location = '';
+
   constructor(role: Role, name: string) {
     this.role = role;
     this.name = name;
@@ -41,7 +44,9 @@ export class CallParty {
 
   async connect(): Promise<SignalingSession> {
     // The teller is whoever is signed in on this browser; the kiosk says its name.
-    const connection = await connectAs(this.role === 'teller' ? { role: 'teller' } : { role: 'kiosk', name: this.name });
+    const connection = await connectAs(
+      this.role === 'teller' ? { role: 'teller' } : { role: 'kiosk', name: this.name, location: this.location },
+    );
     this.#connection = connection;
     connection.signaling.on('recording.state', ({ state, startedAt }) => (this.recording = { state, startedAt }));
     return connection;

@@ -80,7 +80,10 @@ export type SignalingError = z.infer<typeof SignalingError>;
 export const QueueEntry = z.object({
   sessionId: SessionId,
   kioskName: z.string(),
+  kioskLocation: z.string(),
   language: Language,
+  /** The identity document the customer presented at the kiosk, if any. */
+  documentKind: z.enum(['cn-resident-id', 'passport-td3']).nullable(),
   waitingSince: z.iso.datetime(),
 });
 export type QueueEntry = z.infer<typeof QueueEntry>;
@@ -177,7 +180,7 @@ export const requests = {
   /** First message on every connection: who is calling. The reply says what the server's routers offer. */
   hello: {
     data: z.discriminatedUnion('role', [
-      z.object({ role: z.literal('kiosk'), name: DisplayName }).strict(),
+      z.object({ role: z.literal('kiosk'), name: DisplayName, location: z.string().trim().max(120).default('') }).strict(),
       // A teller is the user signed in on this browser (the session cookie), not a name it gives.
       z.object({ role: z.literal('teller') }).strict(),
     ]),
