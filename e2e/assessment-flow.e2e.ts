@@ -147,7 +147,7 @@ describe('teller-driven risk assessment', () => {
     expect(detail.state).toBe('ended');
     const types = detail.events.map((e) => e.type);
     const order = [
-      'session.accepted', 'identity.verified', 'questionnaire.started', 'question.shown', 'answer.given', 'level.computed',
+      'session.accepted', 'call.connected', 'identity.verified', 'questionnaire.started', 'question.shown', 'answer.given', 'level.computed',
       'product.chosen', 'suitability.result', 'disclosure.shown', 'disclosure.confirmed', 'acknowledgement.requested',
       'acknowledgement.submitted', 'acknowledgement.rejected', 'acknowledgement.accepted', 'signature.requested',
       'signature.submitted', 'session.outcome', 'receipt.issued', 'session.ended',
@@ -172,6 +172,10 @@ describe('teller-driven risk assessment', () => {
     // The receipt can be looked up by its code.
     const lookedUp = await getAs<{ sessionId: string; documentHash: string }>(server.url, 'teller1', `/api/receipts/${code}`);
     expect(lookedUp.body).toMatchObject({ sessionId, documentHash: signed.documentHash });
+    // ...and in the console, typed in lower case as a customer might read it out.
+    await pages.teller.getByTestId('receipt-code').fill(code.toLowerCase());
+    await pages.teller.getByRole('button', { name: 'Look up' }).click();
+    await pages.teller.locator(`[data-testid="receipt-found"][data-session-id="${sessionId}"]`).waitFor();
     const stillFile = path.join(server.dataDir, 'evidence', sessionId, 'still-001.png');
     expect(sha256(stillFile)).toBe(still!.sha256);
     expect(fs.readFileSync(stillFile).subarray(1, 4).toString()).toBe('PNG');

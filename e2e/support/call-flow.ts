@@ -36,11 +36,23 @@ export async function openKioskAndConsole(browser: Browser, baseUrl: string, nam
   };
 }
 
-/** The customer starts the assessment and consents to recording; returns the session id once queued. */
+/**
+ * The customer starts the assessment, consents to recording, shows their ID card to the
+ * camera, confirms what was read, and waits in the queue. The browser must have been
+ * launched with a fake camera showing an ID card (`prepareIdCamera` in ./id-camera.ts).
+ */
 export async function startAndQueue(kiosk: Page): Promise<void> {
   await kiosk.getByTestId('service-first-time-wealth').click();
   await kiosk.getByTestId('consent-agree').click();
+  await captureResidentId(kiosk);
+  await kiosk.getByTestId('confirm-id').click();
   await kiosk.getByTestId('waiting').waitFor();
+}
+
+/** On the ID screen: choose the resident ID card and wait until both sides are read and the confirm screen shows. */
+export async function captureResidentId(kiosk: Page, timeoutMs = 60_000): Promise<void> {
+  await kiosk.getByTestId('id-choose-resident-id').click();
+  await kiosk.getByTestId('confirm-id-screen').waitFor({ timeout: timeoutMs });
 }
 
 /** The kiosk calls, the teller accepts that call; returns the session id. */

@@ -1,9 +1,10 @@
 /**
  * The kiosk's side of one customer visit, as reactive state the screens read:
- * attract → service → recording consent → queue → in call → ended → back to the start.
- * Outside a call, a customer who walks away is noticed and every trace of them wiped.
+ * attract → service → recording consent → ID capture → confirm the fields → queue → in call
+ * → ended → back to the start. Outside a call, a customer who walks away is noticed and
+ * every trace of them wiped.
  */
-import { CallParty, receiveCapabilities } from '@vtm/shared/browser';
+import { CallParty, receiveCapabilities, SignalingRequestError } from '@vtm/shared/browser';
 import {
   KIOSK_UPLOAD_TOKEN_HEADER,
   acknowledgementMatchScore,
@@ -19,10 +20,46 @@ import {
   type UploadedEvidence,
 } from '@vtm/shared';
 import { recognizeHandwriting } from '../ocr/tesseract-browser.ts';
+import { kioskDocumentReader, type ReaderStatus } from '../ocr/browser-recognizer.ts';
+import {
+  chooseDocument,
+  INITIAL_FLOW,
+  keepRejected,
+  readingDone,
+  readingFailed,
+  recapture,
+  retry,
+  startReading,
+  type DocumentChoice,
+  type IdFlow,
+} from '../id-capture/capture-flow.ts';
+import { buildIdentity, type EvidenceIds, type FieldValues } from '../id-capture/document-fields.ts';
+import type { CapturedFrame } from '../id-capture/frame-grabber.ts';
 import type { Locale } from '../i18n/messages.ts';
 import { IdleWatcher } from './idle-watcher.ts';
 
-export type KioskScreen = 'connecting' | 'attract' | 'consent' | 'declined' | 'waiting' | 'in-call' | 'ended' | 'error';
+export type KioskScreen =
+  | 'connecting'
+  | 'attract'
+  | 'consent'
+  | 'declined'
+  | 'id-capture'
+  | 'confirm-id'
+  | 'waiting'
+  | 'in-call'
+  | 'ended'
+  | 'error';
+
+/** Times of the kiosk's document reading (no personal data), for `window.vtm.ocr`. */
+export interface OcrTimings {
+  status: ReaderStatus;
+  /** From kiosk start to every OCR engine loaded and warm, ms. */
+  readyMs: number | null;
+  /** Load and warm-up time per engine, ms. */
+  engineLoadMs: Record<string, number>;
+  /** The latest readings: document kind and time to read, ms. */
+  reads: { kind: string; ms: number }[];
+}
 
 export class KioskSession {
   screen = $state<KioskScreen>('connecting');
@@ -46,12 +83,22 @@ export class KioskSession {
   largeText = $state(false);
   /** Seconds left before an idle kiosk wipes the customer's data; null when not counting. */
   idleSecondsLeft = $state<number | null>(null);
+  /** The ID steps: document choice, captured sides and their readings (immutable updates). */
+  idFlow = $state.raw<IdFlow>(INITIAL_FLOW);
+  /** Why the server refused the confirmed identity, or null. */
+  identifyError = $state<'identifyRefused' | 'identifyFailed' | null>(null);
+  identifySending = $state(false);
+  ocr = $state<OcrTimings>({ status: 'idle', readyMs: null, engineLoadMs: {}, reads: [] });
   readonly party: CallParty;
   #config: KioskConfig = { idleTimeoutSeconds: 90, idleCountdownSeconds: 15, consentVersion: 'unknown' };
   #idle: IdleWatcher | null = null;
   #uploadToken: string | null = null;
   /** Kept past the end of the session, until the next customer, to fetch the receipt. */
   #receiptToken: string | null = null;
+  /** Changes whenever the customer's data is wiped: work started for an earlier visit is dropped. */
+  #visit = 0;
+  /** Evidence ids of captured images already uploaded (a refused identity is confirmed again without re-uploading). */
+  #uploadedImages = new WeakMap<Blob, number>();
 
   constructor(kioskName: string) {
     this.party = new CallParty('kiosk', kioskName);
@@ -65,6 +112,8 @@ export class KioskSession {
 
   async connect(): Promise<void> {
     this.screen = 'connecting';
+    // The OCR engines load in their own workers while the kiosk waits for its first customer.
+    void this.#warmDocumentReader();
     this.#config = (await (await fetch('/api/kiosk/config')).json()) as KioskConfig;
     this.#idle = new IdleWatcher({
       idleMs: this.#config.idleTimeoutSeconds * 1000,
@@ -137,6 +186,122 @@ export class KioskSession {
       this.screen = 'declined';
       return;
     }
+    this.idFlow = INITIAL_FLOW;
+    this.identifyError = null;
+    this.screen = 'id-capture';
+  }
+
+  async #warmDocumentReader(): Promise<void> {
+    if (this.ocr.status === 'loading' || this.ocr.status === 'ready') return;
+    this.ocr.status = 'loading';
+    try {
+      const { recognizer, readyMs } = await kioskDocumentReader();
+      this.ocr.readyMs = readyMs;
+      this.ocr.engineLoadMs = { ...recognizer.loadMs };
+      this.ocr.status = 'ready';
+    } catch (error) {
+      console.error('OCR engines could not be loaded', error);
+      this.ocr.status = 'failed';
+    }
+  }
+
+  // --- ID capture and confirmation --------------------------------------------------------
+
+  chooseDocument(document: DocumentChoice): void {
+    this.idFlow = chooseDocument(document);
+    // A failed load is tried again when a customer needs it.
+    if (this.ocr.status === 'failed') void this.#warmDocumentReader();
+  }
+
+  /** Back to the choice of document; whatever was captured is dropped. */
+  changeDocument(): void {
+    this.idFlow = INITIAL_FLOW;
+    this.identifyError = null;
+    this.screen = 'id-capture';
+  }
+
+  /** Capture every side of the same document again (from the confirm screen). */
+  recaptureDocument(): void {
+    this.idFlow = recapture(this.idFlow);
+    this.identifyError = null;
+    this.screen = 'id-capture';
+  }
+
+  /** The document camera could not be opened. */
+  cameraFailed(): void {
+    this.errorKey = 'cameraError';
+    this.screen = 'error';
+  }
+
+  /** Dismiss a capture problem and scan again. */
+  retryCapture(): void {
+    this.idFlow = retry(this.idFlow);
+  }
+
+  /** After a few failed attempts: keep the last reading and correct it by hand. */
+  keepRejectedReading(): void {
+    this.idFlow = keepRejected(this.idFlow);
+    if (this.idFlow.step === 'confirm') this.screen = 'confirm-id';
+  }
+
+  /** A frame from the document camera (taken automatically or by the button): read it, judge the reading. */
+  async readFrame(frame: CapturedFrame): Promise<void> {
+    if (this.idFlow.step !== 'capture' || this.idFlow.reading) return;
+    const visit = this.#visit;
+    this.idFlow = startReading(this.idFlow);
+    try {
+      const { reader } = await kioskDocumentReader();
+      const started = performance.now();
+      const reading = await reader.read(frame.image);
+      const ms = Math.round(performance.now() - started);
+      const image = await frame.jpeg;
+      if (visit !== this.#visit) return;
+      this.ocr.reads = [...this.ocr.reads.slice(-19), { kind: reading.kind, ms }];
+      this.idFlow = readingDone(this.idFlow, { kind: reading.kind, reading, image, ms });
+      if (this.idFlow.step === 'confirm') this.screen = 'confirm-id';
+    } catch (error) {
+      if (visit !== this.#visit) return;
+      console.error('document reading failed', error);
+      if (this.ocr.status !== 'ready') void this.#warmDocumentReader();
+      this.idFlow = readingFailed(this.idFlow, this.ocr.status === 'ready' ? 'unreadable' : 'reader-unavailable');
+    }
+  }
+
+  /**
+   * The customer confirmed the fields (as read or corrected): the images go to the evidence
+   * store, the identity to the server (which validates it again), then the queue.
+   */
+  async confirmIdentity(values: FieldValues): Promise<void> {
+    const flow = this.idFlow;
+    if (flow.step !== 'confirm' || this.identifySending) return;
+    const visit = this.#visit;
+    this.identifySending = true;
+    this.identifyError = null;
+    try {
+      const evidence: EvidenceIds = {};
+      for (const side of flow.captured) {
+        let id = this.#uploadedImages.get(side.image);
+        if (id === undefined) {
+          const kind = side.kind === 'cn-resident-id-front' ? 'id-front' : side.kind === 'cn-resident-id-back' ? 'id-back' : 'passport-page';
+          id = (await this.#upload(kind, side.image, side.image.type || 'image/jpeg')).evidenceId;
+          this.#uploadedImages.set(side.image, id);
+        }
+        if (side.kind === 'cn-resident-id-front') evidence.front = id;
+        else if (side.kind === 'cn-resident-id-back') evidence.back = id;
+        else evidence.page = id;
+      }
+      await this.party.connection.signaling.request('customer.identify', buildIdentity(flow.document, flow.captured, values, evidence));
+    } catch (error) {
+      if (visit !== this.#visit) return;
+      console.error('identity not accepted', error);
+      this.identifyError = error instanceof SignalingRequestError && (error.code === 'invalid-data' || error.code === 'conflict') ? 'identifyRefused' : 'identifyFailed';
+      return;
+    } finally {
+      if (visit === this.#visit) this.identifySending = false;
+    }
+    if (visit !== this.#visit) return;
+    // Stored with the session: the images and fields need not stay on the kiosk.
+    this.idFlow = INITIAL_FLOW;
     await this.#queue();
   }
 
@@ -168,11 +333,12 @@ export class KioskSession {
     this.answerSent = true;
   }
 
-  async confirmDisclosure(): Promise<void> {
+  async confirmDisclosure(extraConfirmed: boolean): Promise<void> {
     if (!this.disclosure) return;
     await this.party.connection.signaling.request('disclosure.confirm', {
       productCode: this.disclosure.productCode,
       disclosureVersion: this.disclosure.disclosure.version,
+      extraConfirmed,
     });
     this.disclosureConfirmed = true;
   }
@@ -266,8 +432,13 @@ export class KioskSession {
     this.screen = 'ended';
   }
 
-  /** Nothing of the customer's answers or results stays on the kiosk. */
+  /** Nothing of the customer's document, answers or results stays on the kiosk. */
   #forgetCustomer(): void {
+    this.#visit++;
+    this.idFlow = INITIAL_FLOW;
+    this.identifyError = null;
+    this.identifySending = false;
+    this.#uploadedImages = new WeakMap();
     this.question = null;
     this.answerSent = false;
     this.identity = null;

@@ -44,6 +44,10 @@ export class Peer {
     return [...this.#producers.values()];
   }
 
+  get transportIds(): string[] {
+    return [...this.#transports.keys()];
+  }
+
   get recvTransport(): types.WebRtcTransport | undefined {
     return [...this.#transports.values()].find((t) => t.appData['direction'] === 'recv');
   }

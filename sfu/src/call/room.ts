@@ -19,6 +19,8 @@ export interface RoomEvents {
   'producers-changed': [];
   /** The router was replaced after its worker died; peers must set up media again. */
   'media-reset': [];
+  /** Both parties' transports completed DTLS: media can flow both ways (again, after a reset). */
+  connected: [];
 }
 
 export interface RoomProducer {
@@ -34,6 +36,9 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly #peers = new Map<Role, Peer>();
   #router: types.Router;
   #closed = false;
+  /** Transports whose DTLS handshake completed, since the last (re)connection. */
+  readonly #connectedTransports = new Set<string>();
+  #announcedConnected = false;
 
   constructor(init: { sessionId: string; router: types.Router; videoCodec: VideoCodec; listen: RtcListenConfig }) {
     super();
@@ -94,6 +99,9 @@ export class Room extends EventEmitter<RoomEvents> {
       appData: { direction },
     });
     peer.addTransport(transport);
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'connected') this.#transportConnected(transport.id);
+    });
     if (direction === 'recv') {
       // The other party may already be sending: receive what exists now.
       for (const other of this.#others(peer)) {
@@ -141,6 +149,8 @@ export class Room extends EventEmitter<RoomEvents> {
   /** Moves the call to a new router after the old one died with its worker. */
   replaceRouter(router: types.Router): void {
     for (const peer of this.peers) peer.closeMedia();
+    this.#connectedTransports.clear();
+    this.#announcedConnected = false;
     this.#router = router;
     this.emit('media-reset');
   }
@@ -151,6 +161,15 @@ export class Room extends EventEmitter<RoomEvents> {
     for (const peer of this.peers) peer.closeMedia();
     this.#peers.clear();
     this.#router.close();
+  }
+
+  #transportConnected(transportId: string): void {
+    this.#connectedTransports.add(transportId);
+    const everyone = this.peers.length === 2 && this.peers.every((p) => p.transportIds.every((id) => this.#connectedTransports.has(id)) && p.transportIds.length === 2);
+    if (everyone && !this.#announcedConnected) {
+      this.#announcedConnected = true;
+      this.emit('connected');
+    }
   }
 
   #others(peer: Peer): Peer[] {

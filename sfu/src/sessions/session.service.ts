@@ -279,6 +279,7 @@ export class SessionService {
     const call: LiveCall = { room, recorder, workflow, acceptedAt: new Date(at), recordingStartedAt: null };
     this.#calls.set(sessionId, call);
     this.#followRecorder(sessionId, call);
+    room.on('connected', () => void this.recordEvent(sessionId, 'call.connected', { videoCodec }));
     await this.#repos.participants.add({ sessionId, role: 'teller', displayName: teller.name, joinedAt: at });
     await this.recordEvent(sessionId, 'session.accepted', { tellerName: teller.name, videoCodec });
     await recorder.start();

@@ -163,8 +163,8 @@ export const handlers: { [M in Method]: Handler<M> } = {
     return {};
   },
 
-  async 'disclosure.confirm'(ctx, { productCode, disclosureVersion }) {
-    await ctx.sessions.workflowOf(requirePeer(ctx), 'kiosk').confirmDisclosure(productCode, disclosureVersion);
+  async 'disclosure.confirm'(ctx, { productCode, disclosureVersion, extraConfirmed }) {
+    await ctx.sessions.workflowOf(requirePeer(ctx), 'kiosk').confirmDisclosure(productCode, disclosureVersion, extraConfirmed);
     return {};
   },
 

@@ -107,6 +107,11 @@ describe('SessionWorkflow', () => {
     // C1 customers confirm once more.
     expect(allowed.allowed).toBe(true);
     expect(allowed.extraConfirmation.length).toBeGreaterThan(0);
+    await wf.showDisclosure();
+    const version = findProduct('WM-R1-90D')!.disclosure.version;
+    await expect(wf.confirmDisclosure('WM-R1-90D', version)).rejects.toThrow(/extra notices/);
+    await wf.confirmDisclosure('WM-R1-90D', version, true);
+    expect(events.find((e) => e.type === 'disclosure.confirmed')!.payload).toMatchObject({ extraConfirmed: true });
   });
 
   it('takes disclosure, acknowledgement and signature in order, binding the signature to the stored document', async () => {

@@ -285,14 +285,22 @@ export class SessionWorkflow {
   }
 
   /** The customer's own confirmation, at the kiosk, of the disclosure on their screen. */
-  async confirmDisclosure(productCode: string, disclosureVersion: number): Promise<void> {
+  async confirmDisclosure(productCode: string, disclosureVersion: number, extraConfirmed = false): Promise<void> {
     const product = this.#requireProduct();
     if (this.#disclosure !== 'shown') throw notAllowed('no disclosure is on the screen');
     if (productCode !== product.code || disclosureVersion !== product.disclosure.version) {
       throw new RequestError('conflict', 'this is not the disclosure on the screen');
     }
+    // Customers aged 65 or more, and C1 customers, confirm the extra notices separately.
+    if (this.#extraConfirmation.length > 0 && !extraConfirmed) {
+      throw notAllowed('the customer must also confirm the extra notices');
+    }
     this.#disclosure = 'confirmed';
-    await this.#ports.record('disclosure.confirmed', { productCode, disclosureVersion });
+    await this.#ports.record('disclosure.confirmed', {
+      productCode,
+      disclosureVersion,
+      extraConfirmed: this.#extraConfirmation.length > 0 ? extraConfirmed : null,
+    });
     this.#ports.notify('teller', 'disclosure.confirmed', { productCode, disclosureVersion });
   }
 

@@ -122,8 +122,11 @@ export function homography(from: Quad, to: Quad): Matrix3 | null {
     b.push(v);
   }
   const h = solveLinear(a, b);
-  if (h === null) return null;
-  return [h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, 1];
+  if (h === null || h.some((v) => !Number.isFinite(v))) return null;
+  const m: Matrix3 = [h[0]!, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!, h[6]!, h[7]!, 1];
+  const det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+  // A singular map squashes the plane onto a line: the points were degenerate.
+  return Math.abs(det) < 1e-12 ? null : m;
 }
 
 export function applyHomography(m: Matrix3, p: Point): Point {

@@ -222,7 +222,7 @@ export function boxBlurGray(image: GrayImage, radius: number): GrayImage {
 /** Otsu's threshold of a grey image: values above it are the brighter class. */
 export function otsuThreshold(image: GrayImage): number {
   const histogram = new Float64Array(256);
-  for (const v of image.data) histogram[v]++;
+  for (const v of image.data) histogram[v] = (histogram[v] as number) + 1;
   const total = image.data.length;
   let sumAll = 0;
   for (let i = 0; i < 256; i++) sumAll += i * (histogram[i] as number);
@@ -273,7 +273,7 @@ export function inkMask(image: GrayImage, opts: { radius?: number; contrast?: nu
  */
 export function stretchContrast(image: GrayImage, low = 0.01, high = 0.01): GrayImage {
   const histogram = new Uint32Array(256);
-  for (const v of image.data) histogram[v]++;
+  for (const v of image.data) histogram[v] = (histogram[v] as number) + 1;
   const n = image.data.length;
   let lo = 0;
   for (let acc = 0; lo < 255 && acc + (histogram[lo] as number) <= n * low; lo++) acc += histogram[lo] as number;

@@ -52,7 +52,10 @@ export const FRONT_REGIONS = {
   name: { rect: { x: 176, y: 44, width: 448, height: 82 }, lineHeight: 40, maxLines: 1 },
   sex: { rect: { x: 176, y: 128, width: 124, height: 72 }, lineHeight: 34, maxLines: 1 },
   ethnicity: { rect: { x: 404, y: 128, width: 220, height: 72 }, lineHeight: 34, maxLines: 1 },
-  birth: { rect: { x: 176, y: 206, width: 330, height: 74 }, lineHeight: 34, maxLines: 1 },
+  // The birth date prints its numbers in fixed boxes between the labels 年, 月 and 日.
+  birthYear: { rect: { x: 180, y: 206, width: 86, height: 74 }, lineHeight: 34, maxLines: 1 },
+  birthMonth: { rect: { x: 300, y: 206, width: 54, height: 74 }, lineHeight: 34, maxLines: 1 },
+  birthDay: { rect: { x: 388, y: 206, width: 54, height: 74 }, lineHeight: 34, maxLines: 1 },
   address: { rect: { x: 176, y: 284, width: 420, height: 182 }, lineHeight: 34, maxLines: 3 },
   idNumber: { rect: { x: 296, y: 498, width: 700, height: 112 }, lineHeight: 40, maxLines: 1 },
 } as const satisfies Record<string, FieldRegion>;
@@ -62,9 +65,17 @@ export const BACK_REGIONS = {
   validity: { rect: { x: 378, y: 510, width: 624, height: 80 }, lineHeight: 34, maxLines: 1 },
 } as const satisfies Record<string, FieldRegion>;
 
-/** The machine-readable zone: two OCR-B lines in the clear band at the bottom of the page. */
+/**
+ * The machine-readable zone: two OCR-B lines in the clear band at the bottom of the page.
+ * The visual zone's passport number, surname and given names (layout of the Chinese
+ * passport, which most foreign TD3 pages follow closely) are read as a cross-check of the
+ * MRZ where its check digits are blind (G and 6 weigh the same) or absent (names).
+ */
 export const PASSPORT_REGIONS = {
   mrz: { rect: { x: 24, y: 836, width: 1430, height: 190 }, lineHeight: 30, maxLines: 2 },
+  vizDocumentNumber: { rect: { x: 946, y: 166, width: 520, height: 62 }, lineHeight: 24, maxLines: 1 },
+  vizSurname: { rect: { x: 448, y: 252, width: 760, height: 62 }, lineHeight: 24, maxLines: 1 },
+  vizGivenNames: { rect: { x: 448, y: 338, width: 760, height: 62 }, lineHeight: 24, maxLines: 1 },
 } as const satisfies Record<string, FieldRegion>;
 
 /** A rectangle in units of the document's width and height (0–1). */
@@ -85,33 +96,15 @@ const r = (x0: number, y0: number, x1: number, y1: number): RelativeRect => ({ x
 
 export const LAYOUT_SIGNATURES: Record<DocumentKind, LayoutSignature> = {
   'cn-resident-id-front': {
-    ink: [
-      // Labels 姓名, 性别, 出生, 住址 down the left; 公民身份号码 and the number along the bottom.
-      r(0.085, 0.1, 0.16, 0.16),
-      r(0.085, 0.225, 0.16, 0.285),
-      r(0.085, 0.35, 0.16, 0.41),
-      r(0.085, 0.47, 0.16, 0.53),
-      r(0.085, 0.835, 0.25, 0.895),
-      r(0.33, 0.83, 0.92, 0.9),
-    ],
-    blank: [
-      // Between the address and the number, and the top margin.
-      r(0.08, 0.71, 0.58, 0.8),
-      r(0.3, 0.755, 0.95, 0.815),
-      r(0.08, 0.02, 0.6, 0.08),
-    ],
+    // The 18-digit number is the densest print on either side of the card, in a band of
+    // its own near the bottom edge; turned half a turn, that band holds the sparse name row.
+    ink: [r(0.34, 0.835, 0.91, 0.895)],
+    blank: [r(0.3, 0.755, 0.95, 0.815), r(0.3, 0.915, 0.95, 0.97), r(0.08, 0.71, 0.58, 0.8)],
   },
   'cn-resident-id-back': {
-    ink: [
-      // National emblem, 中华人民共和国, 居民身份证, the two labels and their values.
-      r(0.065, 0.08, 0.25, 0.38),
-      r(0.32, 0.125, 0.97, 0.19),
-      r(0.3, 0.25, 0.98, 0.39),
-      r(0.225, 0.72, 0.34, 0.77),
-      r(0.225, 0.835, 0.34, 0.885),
-      r(0.39, 0.72, 0.6, 0.78),
-      r(0.39, 0.835, 0.6, 0.89),
-    ],
+    // 中华人民共和国, 居民身份证, and the starts of the issuing authority and validity values,
+    // with nothing between the title and the fields.
+    ink: [r(0.32, 0.125, 0.97, 0.19), r(0.3, 0.25, 0.98, 0.39), r(0.39, 0.72, 0.6, 0.78), r(0.39, 0.835, 0.6, 0.89)],
     blank: [r(0.22, 0.43, 0.95, 0.66), r(0.02, 0.45, 0.2, 0.95)],
   },
   'passport-td3': {

@@ -332,7 +332,14 @@ export const requests = {
   },
   /** Kiosk: the customer confirms they have read the disclosure (and any extra confirmation). */
   'disclosure.confirm': {
-    data: z.object({ productCode: z.string().min(1).max(40), disclosureVersion: z.number().int().positive() }).strict(),
+    data: z
+      .object({
+        productCode: z.string().min(1).max(40),
+        disclosureVersion: z.number().int().positive(),
+        /** The customer's separate confirmation of the extra notices (aged 65+, C1), when there are any. */
+        extraConfirmed: z.boolean().default(false),
+      })
+      .strict(),
     response: Empty,
   },
   /** Teller: ask the customer to copy the acknowledgement sentence by hand (抄录). */

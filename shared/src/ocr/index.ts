@@ -1,0 +1,16 @@
+/**
+ * Identity-document reading, platform-neutral: pure image functions, document finding and
+ * classification, field layout, text cleaning, and the reader over an injected recogniser.
+ * Node adapters (decoding, tesseract.js workers) are in `./node/`, imported only by Node code.
+ */
+export * from './image.ts';
+export * from './geometry.ts';
+export * from './detect-document.ts';
+export * from './deskew.ts';
+export * from './layout.ts';
+export * from './text-lines.ts';
+export * from './classify.ts';
+export * from './prepare.ts';
+export * from './parse.ts';
+export * from './recognizer.ts';
+export * from './reader.ts';
