@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { artifactDir, repoRoot } from '../e2e/support/artifacts.ts';
-import { launchBrowser } from '../e2e/support/browser.ts';
+import { launchBrowserWithIdCard } from '../e2e/support/id-camera.ts';
 import { callAndAccept, openKioskAndConsole, waitForSealedRecording } from '../e2e/support/call-flow.ts';
 import { startServer } from '../e2e/support/server.ts';
 import { summarise } from './stats.ts';
@@ -31,7 +31,7 @@ function firstRemoteFrame(page: Page): Promise<number> {
 
 const dir = artifactDir('bench-call-setup');
 const server = await startServer(dir, { LOG_LEVEL: 'info' });
-const browser = await launchBrowser();
+const browser = await launchBrowserWithIdCard();
 const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-BENCH', teller: 'teller1' });
 const samples: Array<{ call: number; kioskMs: number; tellerMs: number; bothMs: number }> = [];
 try {

@@ -13,7 +13,8 @@ import { sign, writeInGrid } from './support/drawing.ts';
 import type { Browser, Page } from 'playwright-core';
 import { RISK_QUESTIONNAIRE_V1, buildSignedDocument, documentHash, findProduct, scoreAssessment, type Question } from '@vtm/shared';
 import { artifactDir } from './support/artifacts.ts';
-import { launchBrowser, waitForRemoteMedia } from './support/browser.ts';
+import { waitForRemoteMedia } from './support/browser.ts';
+import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { callAndAccept, openKioskAndConsole, sessionDetail, waitForSealedRecording, type CallPages } from './support/call-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
@@ -62,7 +63,7 @@ describe('teller-driven risk assessment', () => {
   beforeAll(async () => {
     dir = artifactDir('assessment');
     server = await startServer(dir);
-    browser = await launchBrowser();
+    browser = await launchBrowserWithIdCard();
   });
 
   afterAll(async () => {

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { artifactDir } from './support/artifacts.ts';
-import { inbound, launchBrowser, waitForRemoteMedia } from './support/browser.ts';
+import { inbound, waitForRemoteMedia } from './support/browser.ts';
+import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { callAndAccept, mediaStats, openKioskAndConsole, sessionDetail, waitForSealedRecording } from './support/call-flow.ts';
 import { decodeErrors, probe, sha256 } from './support/ffprobe.ts';
 import { startServer, type TestServer } from './support/server.ts';
@@ -23,7 +24,7 @@ describe('a recorded kiosk-to-teller call', () => {
   beforeAll(async () => {
     dir = artifactDir('call');
     server = await startServer(dir);
-    browser = await launchBrowser();
+    browser = await launchBrowserWithIdCard();
   });
 
   afterAll(async () => {

@@ -6,11 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { artifactDir } from './support/artifacts.ts';
-import { launchBrowser, openPage } from './support/browser.ts';
+import { openPage } from './support/browser.ts';
+import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { sessionDetail, startAndQueue } from './support/call-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
-const IDLE_SECONDS = 3;
+// Long enough for a second customer to go through ID capture while the first waits in the queue.
+const IDLE_SECONDS = 10;
 
 const sessionIdOf = (page: Page) => page.evaluate(() => (window as unknown as { vtm: { sessionId: string | null } }).vtm.sessionId);
 
@@ -20,7 +22,7 @@ describe('kiosk journey', () => {
 
   beforeAll(async () => {
     server = await startServer(artifactDir('kiosk-journey'), { KIOSK_IDLE_TIMEOUT_S: String(IDLE_SECONDS) });
-    browser = await launchBrowser();
+    browser = await launchBrowserWithIdCard();
   });
 
   afterAll(async () => {

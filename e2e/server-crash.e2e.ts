@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { artifactDir } from './support/artifacts.ts';
-import { launchBrowser, waitForRemoteMedia } from './support/browser.ts';
+import { waitForRemoteMedia } from './support/browser.ts';
+import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { callAndAccept, openKioskAndConsole, sessionDetail } from './support/call-flow.ts';
 import { decodeErrors, sha256 } from './support/ffprobe.ts';
 import { startServer, type TestServer } from './support/server.ts';
@@ -36,7 +37,7 @@ describe('server killed mid-call', () => {
   beforeAll(async () => {
     dir = artifactDir('server-crash');
     server = await startServer(dir);
-    browser = await launchBrowser();
+    browser = await launchBrowserWithIdCard();
   });
 
   afterAll(async () => {

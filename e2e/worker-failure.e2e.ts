@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { artifactDir } from './support/artifacts.ts';
-import { launchBrowser, waitForRemoteMedia } from './support/browser.ts';
+import { waitForRemoteMedia } from './support/browser.ts';
+import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { callAndAccept, mediaStats, openKioskAndConsole, sessionDetail, waitForSealedRecording } from './support/call-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
@@ -27,7 +28,7 @@ describe('mediasoup worker failure', () => {
 
   beforeAll(async () => {
     server = await startServer(artifactDir('worker-failure'));
-    browser = await launchBrowser();
+    browser = await launchBrowserWithIdCard();
   });
 
   afterAll(async () => {

@@ -3,14 +3,22 @@
  * then the back, in a loop, as Chromium's `--use-file-for-fake-video-capture` plays it. Every
  * test that takes a customer through the queue launches its browser with this feed, so the
  * kiosk's real ID capture (automatic capture, OCR in the browser, confirmation) runs as a
- * customer would go through it. Made once per test file (a few seconds).
+ * customer would go through it.
  *
- *   const camera = await prepareIdCamera(dir);
+ * The feed is generated once (a few seconds) and kept under e2e/artifacts/id-camera-cache/,
+ * keyed by seed, day and format, so the test files of a run share it. It plays at 15 fps:
+ * the same feed is the customer's video in the call, and the console grades a picture under
+ * 8 fps as a poor connection.
+ *
+ *   const camera = await prepareIdCamera();
  *   browser = await launchBrowser({ fakeVideoFile: camera.y4m });
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { repoRoot } from './artifacts.ts';
+import { launchBrowser } from './browser.ts';
+import { beijingTodayIso } from './documents/dates.ts';
 import { documentToY4m, generateDocuments, type GeneratedDocument, type ResidentIdBackTruth, type ResidentIdFrontTruth } from './documents/index.ts';
 
 export interface IdCamera {
@@ -23,48 +31,72 @@ export interface IdCamera {
 
 export interface IdCameraOptions {
   seed?: string;
-  /** Seconds each side is shown before the card is turned. Default 2.5. */
+  /** Seconds each side is shown before the card is turned. Default 3. */
   secondsPerSide?: number;
   /** Frame size: the kiosk reads the card from this; 1280×720 like a kiosk's document camera. */
   width?: number;
   height?: number;
+  fps?: number;
   /** Reuse a running browser to render the documents (else one is launched and closed). */
   browser?: Browser;
 }
 
-export async function prepareIdCamera(dir: string, opts: IdCameraOptions = {}): Promise<IdCamera> {
-  const { seed = 'e2e-id-camera', secondsPerSide = 2.5, width = 1280, height = 720 } = opts;
-  const outDir = path.join(dir, 'id-camera');
-  const documents = await generateDocuments({
-    outDir,
-    count: 1,
-    seed,
-    kinds: ['cn-resident-id-front', 'cn-resident-id-back'],
-    variants: ['clean'],
-    ...(opts.browser ? { browser: opts.browser } : {}),
-  });
+const CACHE_DIR = path.join(repoRoot, 'e2e', 'artifacts', 'id-camera-cache');
+
+export async function prepareIdCamera(opts: IdCameraOptions = {}): Promise<IdCamera> {
+  const { seed = 'e2e-id-camera', secondsPerSide = 3, width = 1280, height = 720, fps = 15 } = opts;
+  const referenceDate = beijingTodayIso();
+  const outDir = path.join(CACHE_DIR, `${seed}-${referenceDate}-${width}x${height}-${fps}fps-${secondsPerSide}s`);
+  const y4m = path.join(outDir, 'id-card-front-back.y4m');
+  const manifest = path.join(outDir, 'documents.json');
+  const cached = await fs.readFile(manifest, 'utf8').then((text) => JSON.parse(text) as GeneratedDocument[], () => null);
+  const documents =
+    cached ??
+    (await generateDocuments({
+      outDir,
+      count: 1,
+      seed,
+      referenceDate,
+      kinds: ['cn-resident-id-front', 'cn-resident-id-back'],
+      variants: ['clean'],
+      ...(opts.browser ? { browser: opts.browser } : {}),
+    }));
   const front = documents.find((d) => d.kind === 'cn-resident-id-front');
   const back = documents.find((d) => d.kind === 'cn-resident-id-back');
   if (!front || !back) throw new Error('the generator made no ID card');
-  const y4m = await sequenceY4m([front.file, back.file], path.join(outDir, 'id-card-front-back.y4m'), { seconds: secondsPerSide, width, height });
+  if (!cached) {
+    await sequenceY4m([front.file, back.file], y4m, { seconds: secondsPerSide, width, height, fps });
+    // Written last: its presence says the feed is complete.
+    await fs.writeFile(manifest, JSON.stringify(documents));
+  }
   return { y4m, front: front.truth as ResidentIdFrontTruth, back: back.truth as ResidentIdBackTruth, documents };
 }
 
+/** Chromium whose fake camera shows a generated ID card (front, then back): for tests that take a customer through the queue. */
+export async function launchBrowserWithIdCard(opts: IdCameraOptions = {}): Promise<Browser> {
+  const camera = await prepareIdCamera(opts);
+  return launchBrowser({ fakeVideoFile: camera.y4m });
+}
+
 /**
- * One Y4M showing each image in turn for `seconds` (5 fps: Chromium repeats frames as
- * needed, and a still card needs no more). Each image becomes a Y4M of the same size and
- * rate; their frames are joined after the first file's header.
+ * One Y4M showing each image in turn for `seconds`. Each image becomes a Y4M of the same
+ * size and rate; their frames are joined after the first file's header.
  */
-export async function sequenceY4m(images: string[], y4mFile: string, opts: { seconds: number; width: number; height: number }): Promise<string> {
+export async function sequenceY4m(
+  images: string[],
+  y4mFile: string,
+  opts: { seconds: number; width: number; height: number; fps?: number },
+): Promise<string> {
   const parts: Buffer[] = [];
   for (const [i, image] of images.entries()) {
     const part = `${y4mFile}.part${i}`;
-    await documentToY4m(image, part, { seconds: opts.seconds, width: opts.width, height: opts.height, fps: 5 });
+    await documentToY4m(image, part, { seconds: opts.seconds, width: opts.width, height: opts.height, fps: opts.fps ?? 15 });
     const bytes = await fs.readFile(part);
     await fs.rm(part);
     // Every part starts with the same header line; only the first is kept.
     parts.push(i === 0 ? bytes : bytes.subarray(bytes.indexOf(0x0a) + 1));
   }
+  await fs.mkdir(path.dirname(y4mFile), { recursive: true });
   await fs.writeFile(y4mFile, Buffer.concat(parts));
   return y4mFile;
 }

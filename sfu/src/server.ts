@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { RtpCapabilities } from '@vtm/shared';
 import type { Config } from './config.ts';
@@ -11,14 +12,18 @@ import { createHttpApp } from './http/app.ts';
 import { loadOrCreateTls } from './http/tls.ts';
 import type { Logger } from './logger.ts';
 import { WorkerPool } from './media/worker-pool.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { SYSTEM_ACTOR } from './audit/audit-entry.ts';
 import { AuthService, SEED_USERS } from './auth/auth.service.ts';
 import { EvidenceService } from './evidence/evidence.service.ts';
 import { ReceiptService } from './receipt/receipt.service.ts';
 import { CustomerIdentityService } from './customers/customer-identity.service.ts';
 import { RecordingService } from './recording/recording.service.ts';
+import { FinalisationService } from './review/finalisation.service.ts';
 import { SessionService } from './sessions/session.service.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
 import { createSqliteRepositories } from './storage/sqlite/index.ts';
+import type { Repositories } from './storage/repositories.ts';
 
 export interface RunningServer {
   url: string;
@@ -28,10 +33,13 @@ export interface RunningServer {
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const repos = createSqliteRepositories(config.databaseFile);
+  const audit = new AuditLog({ repo: repos.audit, dataDir: config.dataDir });
+  await restoreAuditProtection(repos, audit, logger);
   const recording = new RecordingService({
     config: config.recorder,
     recordingsDir: config.recordingsDir,
     recordings: repos.recordings,
+    audit,
     logger,
   });
   if (!(await recording.checkTools())) logger.error('ffmpeg/ffprobe not usable: calls will not be recorded');
@@ -41,18 +49,29 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const workers = new WorkerPool(config.mediasoupWorkers, logger);
   await workers.start();
   const routerRtpCapabilities = await probeRouterCapabilities(workers);
-  const auth = new AuthService(repos);
+  const auth = new AuthService(repos, audit);
   const seeded = await auth.seedIfEmpty(config.seedPassword);
   if (seeded) announceSeedUsers(seeded, logger);
-  const sessions = new SessionService({ repos, workers, recording, listen: config.rtc, logger });
+  const sessions = new SessionService({ repos, audit, workers, recording, listen: config.rtc, logger });
   const interrupted = await sessions.closeInterrupted();
   if (interrupted.length) logger.warn({ sessions: interrupted.length }, 'closed sessions interrupted by an earlier crash');
+  // Playable media and quality checks for each session once it has ended, in the background.
+  const finalisation = new FinalisationService({
+    repos,
+    ffmpegPath: config.recorder.ffmpegPath,
+    ffprobePath: config.recorder.ffprobePath,
+    playbackDir: path.join(config.dataDir, 'playback'),
+    logger,
+  });
+  sessions.afterEnd((sessionId) => finalisation.schedule(sessionId));
+  const unfinalised = await finalisation.resumeUnfinalised();
+  if (unfinalised) logger.info({ sessions: unfinalised }, 'finalising sessions that ended before this start');
 
-  const evidence = new EvidenceService({ dataDir: config.dataDir, repos, sessions });
+  const evidence = new EvidenceService({ dataDir: config.dataDir, repos, audit, sessions });
   const receipts = new ReceiptService({ repos, evidence, publicUrl: config.publicUrl });
   const customers = new CustomerIdentityService({ repos, evidence });
   sessions.useEvidence(evidence, receipts, customers);
-  const app = createHttpApp({ auth, evidence, receipts, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
+  const app = createHttpApp({ auth, audit, evidence, receipts, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
   const server = config.tls
     ? https.createServer(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress]), app)
     : http.createServer(app);
@@ -75,11 +94,25 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections?.();
         await workers.close();
+        // The session being finalised is finished; those still queued are picked up at the next start.
+        await finalisation.drain();
+        // Entries recorded by callbacks nobody awaits (recording events) are stored first.
+        await audit.drain();
         await repos.close();
       })();
       return closing;
     },
   };
+}
+
+/**
+ * The database refuses to change or delete audit entries (triggers). If someone removed
+ * that protection, put it back, and say so loudly and in the trail itself.
+ */
+async function restoreAuditProtection(repos: Repositories, audit: AuditLog, logger: Logger): Promise<void> {
+  if (!(await repos.audit.restoreAppendOnly())) return;
+  logger.error('the audit trail had lost its append-only protection; restored it (run npm run audit:verify)');
+  await audit.record({ actor: SYSTEM_ACTOR, action: 'audit.protection-restored', subject: 'audit-trail' });
 }
 
 /** The seed users' password is shown once, on the console of the first start, never logged. */

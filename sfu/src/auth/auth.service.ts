@@ -3,7 +3,9 @@
  * token carried in an httpOnly cookie. Only the token's hash is stored.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { CreateUserRequest, UserRole, UserView } from '@vtm/shared';
+import type { AuditAction, CreateUserRequest, UserRole, UserView } from '@vtm/shared';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { SYSTEM_ACTOR, userActor, type Actor } from '../audit/audit-entry.ts';
 import { RequestError } from '../errors.ts';
 import type { Repositories, UserRecord } from '../storage/repositories.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.ts';
@@ -32,11 +34,16 @@ export function toUserView(user: UserRecord): UserView {
   };
 }
 
+/** Why a sign-in was refused: for the audit trail only, never for the person signing in. */
+type SignInRefusal = 'unknown-user' | 'wrong-password' | 'disabled';
+
 export class AuthService {
   readonly #repos: Repositories;
+  readonly #audit: AuditLog;
 
-  constructor(repos: Repositories) {
+  constructor(repos: Repositories, audit: AuditLog) {
     this.#repos = repos;
+    this.#audit = audit;
   }
 
   /**
@@ -48,15 +55,26 @@ export class AuthService {
     const password = seedPassword ?? randomBytes(12).toString('base64url');
     const passwordHash = await hashPassword(password);
     const createdAt = new Date().toISOString();
-    for (const user of SEED_USERS) await this.#repos.users.create({ ...user, passwordHash, createdAt });
+    for (const user of SEED_USERS) {
+      await this.#repos.users.create({ ...user, passwordHash, createdAt });
+      await this.#auditUser(SYSTEM_ACTOR, 'user.created', user.username, { role: user.role, seeded: true });
+    }
     return { password, generated: seedPassword === undefined };
   }
 
-  async signIn(username: string, password: string): Promise<{ token: string; user: UserRecord } | null> {
+  /** `from` (the client's address) goes into the audit trail with the attempt; the password never does. */
+  async signIn(username: string, password: string, from: { ip?: string | undefined } = {}): Promise<{ token: string; user: UserRecord } | null> {
     const user = await this.#repos.users.byUsername(username);
     // Verify against a dummy hash for unknown users so timing does not reveal who exists.
     const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-    if (!user || !valid || user.disabledAt) return null;
+    const refusal: SignInRefusal | null = !user ? 'unknown-user' : !valid ? 'wrong-password' : user.disabledAt ? 'disabled' : null;
+    if (!user || refusal) {
+      // A name that matches no user is not kept: people type their password there by
+      // mistake, and the trail is kept for ever.
+      await this.#auditUser(SYSTEM_ACTOR, 'auth.sign-in-failed', user?.username ?? '(unknown)', { reason: refusal, ip: from.ip ?? null });
+      return null;
+    }
+    await this.#auditUser(userActor(user.username), 'auth.signed-in', user.username, { ip: from.ip ?? null });
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
     await this.#repos.authSessions.create({
@@ -69,7 +87,10 @@ export class AuthService {
   }
 
   async signOut(token: string): Promise<void> {
-    await this.#repos.authSessions.delete(hashToken(token));
+    const tokenHash = hashToken(token);
+    const user = await this.#repos.authSessions.userFor(tokenHash, new Date().toISOString());
+    await this.#repos.authSessions.delete(tokenHash);
+    if (user) await this.#auditUser(userActor(user.username), 'auth.signed-out', user.username);
   }
 
   /** The user a session token belongs to, extending the session while it is used. */
@@ -86,7 +107,7 @@ export class AuthService {
     return (await this.#repos.users.list()).map(toUserView);
   }
 
-  async createUser(request: CreateUserRequest): Promise<UserView> {
+  async createUser(request: CreateUserRequest, by: UserRecord): Promise<UserView> {
     if (await this.#repos.users.byUsername(request.username)) {
       throw new RequestError('conflict', `user "${request.username}" already exists`);
     }
@@ -97,15 +118,22 @@ export class AuthService {
       passwordHash: await hashPassword(request.password),
       createdAt: new Date().toISOString(),
     });
+    await this.#auditUser(userActor(by.username), 'user.created', request.username, { role: request.role });
     return toUserView((await this.#repos.users.byId(id))!);
   }
 
   /** Disabling a user also ends every sign-in session they have. */
-  async setDisabled(id: number, disabled: boolean): Promise<UserView> {
+  async setDisabled(id: number, disabled: boolean, by: UserRecord): Promise<UserView> {
     if (!(await this.#repos.users.setDisabled(id, disabled ? new Date().toISOString() : null))) {
       throw new RequestError('not-found', 'user not found');
     }
     if (disabled) await this.#repos.authSessions.deleteForUser(id);
-    return toUserView((await this.#repos.users.byId(id))!);
+    const user = (await this.#repos.users.byId(id))!;
+    await this.#auditUser(userActor(by.username), disabled ? 'user.disabled' : 'user.enabled', user.username);
+    return toUserView(user);
+  }
+
+  #auditUser(actor: Actor, action: AuditAction, username: string, details: Record<string, unknown> = {}) {
+    return this.#audit.record({ actor, action, subject: `user:${username}`, details });
   }
 }

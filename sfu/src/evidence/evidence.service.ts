@@ -7,6 +7,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Strokes, type KioskUploadKind } from '@vtm/shared';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { SYSTEM_ACTOR, kioskActor, userActor, type Actor } from '../audit/audit-entry.ts';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
 import type { SessionService } from '../sessions/session.service.ts';
 import type { EvidenceFileRecord, Repositories, UserRecord } from '../storage/repositories.ts';
@@ -51,16 +53,24 @@ function isStrokes(text: string): boolean {
   }
 }
 
+/** Who stored a file: as the evidence table names them, and as the audit trail does. */
+interface StoredBy {
+  createdBy: string;
+  actor: Actor;
+}
+
 export const hashUploadToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class EvidenceService {
   readonly #dir: string;
   readonly #repos: Repositories;
+  readonly #audit: AuditLog;
   readonly #sessions: SessionService;
 
-  constructor(init: { dataDir: string; repos: Repositories; sessions: SessionService }) {
+  constructor(init: { dataDir: string; repos: Repositories; audit: AuditLog; sessions: SessionService }) {
     this.#dir = path.join(init.dataDir, 'evidence');
     this.#repos = init.repos;
+    this.#audit = init.audit;
     this.#sessions = init.sessions;
   }
 
@@ -71,8 +81,9 @@ export class EvidenceService {
     if (session.state !== 'active' || session.tellerName !== teller.username) {
       throw notAllowed('only the teller handling this call can take a still, during the call');
     }
-    const stored = await this.#store(sessionId, 'still', ['png', 'jpeg'], image, teller.username);
-    await this.#sessions.recordEvent(sessionId, 'still.taken', { evidenceId: stored.id, sha256: stored.sha256, by: teller.username });
+    const actor = userActor(teller.username);
+    const stored = await this.#store(sessionId, 'still', ['png', 'jpeg'], image, { createdBy: teller.username, actor });
+    await this.#sessions.recordEvent(sessionId, 'still.taken', { evidenceId: stored.id, sha256: stored.sha256, by: teller.username }, { actor });
     return { id: stored.id, sha256: stored.sha256 };
   }
 
@@ -85,8 +96,9 @@ export class EvidenceService {
       throw new RequestError('unauthenticated', 'this kiosk may not upload to this session');
     }
     if (session.state === 'ended') throw notAllowed('the session has ended');
-    const stored = await this.#store(sessionId, kind, KIOSK_UPLOAD_FORMATS[kind], body, `kiosk:${session.kioskName}`);
-    await this.#sessions.recordEvent(sessionId, 'evidence.uploaded', { evidenceId: stored.id, kind, sha256: stored.sha256 });
+    const actor = kioskActor(session.kioskName);
+    const stored = await this.#store(sessionId, kind, KIOSK_UPLOAD_FORMATS[kind], body, { createdBy: actor, actor });
+    await this.#sessions.recordEvent(sessionId, 'evidence.uploaded', { evidenceId: stored.id, kind, sha256: stored.sha256 }, { actor });
     return stored;
   }
 
@@ -97,24 +109,31 @@ export class EvidenceService {
     return file;
   }
 
-  /** A file for a user entitled to see it: the session's teller, or compliance. */
+  /** A file for a user entitled to see it (the session's teller, or compliance); each view is audited. */
   async fileFor(sessionId: string, evidenceId: number, user: UserRecord): Promise<EvidenceFileRecord> {
     const session = await this.#repos.sessions.get(sessionId);
     const file = await this.#repos.evidence.get(evidenceId);
     if (!session || !file || file.sessionId !== sessionId) throw notFound('evidence');
     if (user.role !== 'compliance' && session.tellerName !== user.username) throw notAllowed('not your session');
+    await this.#audit.record({
+      actor: userActor(user.username),
+      action: 'evidence.viewed',
+      sessionId,
+      subject: `evidence:${file.id}`,
+      details: { kind: file.kind },
+    });
     return file;
   }
 
   /** Stores generated evidence (e.g. the receipt PDF). */
   async addGenerated(sessionId: string, kind: string, bytes: Buffer, mimeType: string, extension: string): Promise<EvidenceFileRecord> {
-    return this.#write(sessionId, kind, bytes, { mimeType, extension }, 'server');
+    return this.#write(sessionId, kind, bytes, { mimeType, extension }, { createdBy: 'server', actor: SYSTEM_ACTOR });
   }
 
-  async #store(sessionId: string, kind: string, formats: Format[], bytes: Buffer, createdBy: string): Promise<EvidenceFileRecord> {
+  async #store(sessionId: string, kind: string, formats: Format[], bytes: Buffer, by: StoredBy): Promise<EvidenceFileRecord> {
     const format = formats.map((f) => FORMATS[f]).find((f) => f.accepts(bytes));
     if (!format) throw new RequestError('invalid-data', `a ${kind} must be ${formats.join(' or ')}`);
-    return this.#write(sessionId, kind, bytes, format, createdBy);
+    return this.#write(sessionId, kind, bytes, format, by);
   }
 
   async #write(
@@ -122,7 +141,7 @@ export class EvidenceService {
     kind: string,
     bytes: Buffer,
     format: { mimeType: string; extension: string },
-    createdBy: string,
+    by: StoredBy,
   ): Promise<EvidenceFileRecord> {
     const number = (await this.#repos.evidence.countForSession(sessionId, kind)) + 1;
     const file = path.join(this.#dir, sessionId, `${kind}-${String(number).padStart(3, '0')}.${format.extension}`);
@@ -136,8 +155,17 @@ export class EvidenceService {
       sizeBytes: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       createdAt: new Date().toISOString(),
-      createdBy,
+      createdBy: by.createdBy,
     };
-    return { id: await this.#repos.evidence.add(record), ...record };
+    const id = await this.#repos.evidence.add(record);
+    await this.#audit.record({
+      actor: by.actor,
+      action: 'evidence.stored',
+      sessionId,
+      subject: `evidence:${id}`,
+      details: { kind, mimeType: record.mimeType, sizeBytes: record.sizeBytes },
+      file: { path: file, sha256: record.sha256 },
+    });
+    return { id, ...record };
   }
 }

@@ -8,7 +8,9 @@ import type { WorkerPool } from '../media/worker-pool.ts';
 import type { RecordingService } from '../recording/recording.service.ts';
 import type { Repositories } from '../storage/repositories.ts';
 import type { AuthService } from '../auth/auth.service.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { assessmentApiController } from './assessment-api.controller.ts';
+import { auditController } from './audit.controller.ts';
 import { authController } from './auth.controller.ts';
 import type { EvidenceService } from '../evidence/evidence.service.ts';
 import { evidenceController } from './evidence.controller.ts';
@@ -33,6 +35,7 @@ const STATUS_BY_CODE: Record<string, number> = {
 
 export function createHttpApp(deps: {
   auth: AuthService;
+  audit: AuditLog;
   evidence: EvidenceService;
   receipts: ReceiptService;
   secureCookies: boolean;
@@ -57,6 +60,7 @@ export function createHttpApp(deps: {
   app.use(mediaStatsController(deps));
   app.use(assessmentApiController());
   app.use(receiptsController(deps));
+  app.use(auditController(deps));
 
   for (const [mount, dir] of [['/kiosk', deps.staticDir.kiosk], ['/console', deps.staticDir.console]] as const) {
     if (!fs.existsSync(dir)) deps.logger.warn({ dir }, `${mount} is not built; run "npm run build"`);

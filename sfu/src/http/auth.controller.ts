@@ -10,7 +10,7 @@ export function authController(deps: { auth: AuthService; secureCookies: boolean
 
   router.post('/api/auth/sign-in', async (req, res) => {
     const { username, password } = parse(SignInRequest, req.body);
-    const signedIn = await deps.auth.signIn(username, password);
+    const signedIn = await deps.auth.signIn(username, password, { ip: req.ip });
     if (!signedIn) throw new RequestError('unauthenticated', 'wrong username or password');
     res.setHeader('Set-Cookie', sessionCookie(signedIn.token, deps.secureCookies));
     res.json(toUserView(signedIn.user));
@@ -32,14 +32,14 @@ export function authController(deps: { auth: AuthService; secureCookies: boolean
   });
 
   router.post('/api/users', requireRole('admin'), async (req, res) => {
-    res.status(201).json(await deps.auth.createUser(parse(CreateUserRequest, req.body)));
+    res.status(201).json(await deps.auth.createUser(parse(CreateUserRequest, req.body), currentUser(res)!));
   });
 
   router.patch('/api/users/:userId', requireRole('admin'), async (req, res) => {
     const { userId } = parse(UserIdParams, req.params);
     const { disabled } = parse(UpdateUserRequest, req.body);
     if (disabled && userId === currentUser(res)!.id) throw new RequestError('not-allowed', 'you cannot disable yourself');
-    res.json(await deps.auth.setDisabled(userId, disabled));
+    res.json(await deps.auth.setDisabled(userId, disabled, currentUser(res)!));
   });
 
   return router;

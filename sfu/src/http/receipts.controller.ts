@@ -6,16 +6,25 @@ import { hashUploadToken } from '../evidence/evidence.service.ts';
 import { RequestError, notAllowed } from '../errors.ts';
 import type { ReceiptService } from '../receipt/receipt.service.ts';
 import type { Repositories } from '../storage/repositories.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { kioskActor, userActor } from '../audit/audit-entry.ts';
 import { currentUser, requireRole } from './authentication.ts';
 import { parse } from './validate.ts';
 
 const CodeParams = z.object({ code: z.string().min(8).max(20) });
 
-export function receiptsController(deps: { receipts: ReceiptService; repos: Repositories }): Router {
+export function receiptsController(deps: { receipts: ReceiptService; repos: Repositories; audit: AuditLog }): Router {
   const router = Router();
 
   router.get('/api/receipts/:code', requireRole('teller', 'compliance'), async (req, res) => {
-    res.json(await deps.receipts.lookUp(parse(CodeParams, req.params).code));
+    const receipt = await deps.receipts.lookUp(parse(CodeParams, req.params).code);
+    await deps.audit.record({
+      actor: userActor(currentUser(res)!.username),
+      action: 'receipt.looked-up',
+      sessionId: receipt.sessionId,
+      subject: `receipt:${receipt.verificationCode}`,
+    });
+    res.json(receipt);
   });
 
   /** The receipt PDF: for the kiosk that ran the session (its token), its teller, or compliance. */
@@ -30,7 +39,14 @@ export function receiptsController(deps: { receipts: ReceiptService; repos: Repo
       if (!user) throw new RequestError('unauthenticated', 'sign in first');
       if (user.role !== 'compliance' && session?.tellerName !== user.username) throw notAllowed('not your session');
     }
-    res.type('application/pdf').sendFile(await deps.receipts.pdfPathFor(sessionId));
+    const pdf = await deps.receipts.pdfPathFor(sessionId);
+    await deps.audit.record({
+      actor: kioskAllowed ? kioskActor(session?.kioskName ?? 'unknown') : userActor(user!.username),
+      action: 'receipt.viewed',
+      sessionId,
+      subject: `session:${sessionId}`,
+    });
+    res.type('application/pdf').sendFile(pdf);
   });
   return router;
 }

@@ -9,8 +9,10 @@ import { promisify } from 'node:util';
 import type { Logger } from '../logger.ts';
 import type { Room } from '../call/room.ts';
 import type { RecordingRepository } from '../storage/repositories.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { SYSTEM_ACTOR } from '../audit/audit-entry.ts';
 import { ffmpegPidFileOf } from './recording-segment.ts';
-import { sealRecordingFile } from './seal-recording.ts';
+import { auditSealedRecording, sealRecordingFile } from './seal-recording.ts';
 import { SessionRecorder } from './session-recorder.ts';
 import { UdpPortAllocator } from './udp-ports.ts';
 
@@ -27,14 +29,16 @@ export class RecordingService {
   readonly #config: RecordingConfig;
   readonly #recordingsDir: string;
   readonly #recordings: RecordingRepository;
+  readonly #audit: AuditLog;
   readonly #logger: Logger;
   readonly #ports: UdpPortAllocator;
   #ffmpegVersion: string | null = null;
 
-  constructor(init: { config: RecordingConfig; recordingsDir: string; recordings: RecordingRepository; logger: Logger }) {
+  constructor(init: { config: RecordingConfig; recordingsDir: string; recordings: RecordingRepository; audit: AuditLog; logger: Logger }) {
     this.#config = init.config;
     this.#recordingsDir = init.recordingsDir;
     this.#recordings = init.recordings;
+    this.#audit = init.audit;
     this.#logger = init.logger.child({ component: 'recording' });
     this.#ports = new UdpPortAllocator(init.config.minPort, init.config.maxPort);
   }
@@ -64,6 +68,7 @@ export class RecordingService {
       ffmpegPath: this.#config.ffmpegPath,
       ffprobePath: this.#config.ffprobePath,
       recordingsDir: this.#recordingsDir,
+      audit: this.#audit,
       logger: this.#logger,
     });
   }
@@ -82,10 +87,18 @@ export class RecordingService {
         await this.#recordings.finish(recording.id, {
           state: 'failed', endedAt, sizeBytes: null, durationMs: null, streams: [], sha256: null,
         });
+        await this.#audit.record({
+          actor: SYSTEM_ACTOR,
+          action: 'recording.failed',
+          sessionId: recording.sessionId,
+          subject: `recording:${recording.id}`,
+          details: { segment: recording.segment, reason: 'no file left after a crash' },
+        });
         continue;
       }
       const sealed = await sealRecordingFile(this.#config.ffprobePath, recording.path);
       await this.#recordings.finish(recording.id, { state: 'interrupted', endedAt, ...sealed });
+      await auditSealedRecording(this.#audit, recording, 'interrupted', sealed);
       this.#logger.warn({ sessionId: recording.sessionId, segment: recording.segment }, 'recovered an interrupted recording');
     }
     return unfinished.length;

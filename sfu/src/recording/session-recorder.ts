@@ -9,7 +9,8 @@ import type { Logger } from '../logger.ts';
 import type { Room } from '../call/room.ts';
 import type { RecordingRepository } from '../storage/repositories.ts';
 import { RecordingSegment } from './recording-segment.ts';
-import { sealRecordingFile } from './seal-recording.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { auditSealedRecording, sealRecordingFile, type SealedFile } from './seal-recording.ts';
 import type { UdpPortAllocator } from './udp-ports.ts';
 
 /** Waiting this long for the remaining tracks avoids a new segment per track at call start. */
@@ -28,6 +29,7 @@ export interface SessionRecorderDeps {
   ffmpegPath: string;
   ffprobePath: string;
   recordingsDir: string;
+  audit: AuditLog;
   logger: Logger;
 }
 
@@ -141,25 +143,32 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     // Even an interrupted segment's ffmpeg is asked to stop: it writes what it can.
     await active.segment.stop();
     const endedAt = new Date();
+    const state = interrupted ? 'interrupted' : 'sealed';
+    let sealed: SealedFile;
     try {
-      const sealed = await sealRecordingFile(this.#deps.ffprobePath, active.segment.files.mkv);
-      await this.#deps.recordings.finish(active.recordingId, {
-        state: interrupted ? 'interrupted' : 'sealed',
-        endedAt: endedAt.toISOString(),
-        ...sealed,
-      });
-      this.emit('segment-sealed', {
-        segment: active.segment.number,
-        endedAt,
-        durationMs: sealed.durationMs,
-        sha256: sealed.sha256,
-        interrupted,
-      });
+      sealed = await sealRecordingFile(this.#deps.ffprobePath, active.segment.files.mkv);
+      await this.#deps.recordings.finish(active.recordingId, { state, endedAt: endedAt.toISOString(), ...sealed });
     } catch (error) {
       await this.#deps.recordings.finish(active.recordingId, {
         state: 'failed', endedAt: endedAt.toISOString(), sizeBytes: null, durationMs: null, streams: [], sha256: null,
       });
       this.emit('segment-failed', { segment: active.segment.number, error: String(error) });
+      return;
     }
+    // Outside the try: the file is sealed whether or not the audit trail takes it, and
+    // an audit failure must not mark a good recording failed (it is logged by #enqueue).
+    await auditSealedRecording(
+      this.#deps.audit,
+      { id: active.recordingId, sessionId: this.#room.sessionId, segment: active.segment.number, path: active.segment.files.mkv },
+      state,
+      sealed,
+    );
+    this.emit('segment-sealed', {
+      segment: active.segment.number,
+      endedAt,
+      durationMs: sealed.durationMs,
+      sha256: sealed.sha256,
+      interrupted,
+    });
   }
 }

@@ -34,6 +34,8 @@ import type { WorkerPool } from '../media/worker-pool.ts';
 import type { RecordingService } from '../recording/recording.service.ts';
 import type { SessionRecorder } from '../recording/session-recorder.ts';
 import type { Repositories } from '../storage/repositories.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { SYSTEM_ACTOR, jsonSha256, kioskActor, userActor, type Actor } from '../audit/audit-entry.ts';
 
 /** How long the recorder may take to close its file before the other party is told. */
 const RECORDER_HEAD_START_MS = 400;
@@ -49,6 +51,7 @@ interface LiveCall {
 
 export class SessionService {
   readonly #repos: Repositories;
+  readonly #audit: AuditLog;
   readonly #workers: WorkerPool;
   readonly #recording: RecordingService;
   readonly #listen: RtcListenConfig;
@@ -79,25 +82,52 @@ export class SessionService {
     const sessionId = kiosk.sessionId!;
     const checks = await this.#customers!.record(sessionId, identity);
     draft.documentKind = identity.document.kind;
-    await this.recordEvent(sessionId, 'identity.captured', {
-      documentKind: identity.document.kind,
-      correctedByCustomer: identity.customerCorrections.map((c) => c.field),
-      correctedAutomatically: identity.automaticCorrections.map((c) => c.field),
-      checks: { pass: checks.filter((c) => c.status === 'pass').length, fail: checks.filter((c) => c.status === 'fail').length },
-    });
+    await this.recordEvent(
+      sessionId,
+      'identity.captured',
+      {
+        documentKind: identity.document.kind,
+        correctedByCustomer: identity.customerCorrections.map((c) => c.field),
+        correctedAutomatically: identity.automaticCorrections.map((c) => c.field),
+        checks: { pass: checks.filter((c) => c.status === 'pass').length, fail: checks.filter((c) => c.status === 'fail').length },
+      },
+      { actor: actorOf(kiosk) },
+    );
     return checks;
   }
 
+  /** The customer's full identity for the teller in the call: a view of personal data, audited. */
   async customerDetails(teller: Peer) {
     const workflow = this.workflowOf(teller, 'teller');
-    return this.#customers!.details(workflow.sessionId);
+    const details = await this.#customers!.details(workflow.sessionId);
+    await this.#audit.record({
+      actor: actorOf(teller),
+      action: 'customer-identity.viewed',
+      sessionId: workflow.sessionId,
+      subject: `session:${workflow.sessionId}`,
+    });
+    return details;
   }
   readonly #calls = new Map<string, LiveCall>();
   /** Sessions being ended, so that both sides hanging up at once end it once. */
   readonly #ending = new Map<string, Promise<void>>();
+  /** Told of each session once it has ended and its recording is sealed (finalisation). */
+  #afterEnd: ((sessionId: string) => void) | null = null;
 
-  constructor(init: { repos: Repositories; workers: WorkerPool; recording: RecordingService; listen: RtcListenConfig; logger: Logger }) {
+  afterEnd(listener: (sessionId: string) => void): void {
+    this.#afterEnd = listener;
+  }
+
+  constructor(init: {
+    repos: Repositories;
+    audit: AuditLog;
+    workers: WorkerPool;
+    recording: RecordingService;
+    listen: RtcListenConfig;
+    logger: Logger;
+  }) {
     this.#repos = init.repos;
+    this.#audit = init.audit;
     this.#workers = init.workers;
     this.#recording = init.recording;
     this.#listen = init.listen;
@@ -129,7 +159,7 @@ export class SessionService {
     const workflow = this.workflowOf(teller, 'teller');
     if (outcome === 'completed' && !workflow.signed) throw notAllowed('a session is completed only once the customer has signed');
     await this.#repos.assessments.recordOutcome(workflow.sessionId, outcome, note);
-    await this.recordEvent(workflow.sessionId, 'session.outcome', { outcome, note, teller: teller.name });
+    await this.recordEvent(workflow.sessionId, 'session.outcome', { outcome, note, teller: teller.name }, { actor: actorOf(teller) });
     const sale = workflow.signedSale;
     if (outcome === 'completed' && sale) {
       const kiosk = this.#calls.get(workflow.sessionId)?.room.peer('kiosk');
@@ -179,7 +209,7 @@ export class SessionService {
     await this.#repos.sessions.setKioskTokenHash(id, hashUploadToken(uploadToken));
     kiosk.sessionId = id;
     this.#drafts.set(id, { kiosk, language, consented: false, documentKind: null });
-    await this.recordEvent(id, 'session.created', { kioskName: kiosk.name, language, service });
+    await this.recordEvent(id, 'session.created', { kioskName: kiosk.name, language, service }, { actor: actorOf(kiosk) });
     return { sessionId: id, uploadToken };
   }
 
@@ -187,7 +217,7 @@ export class SessionService {
   async recordConsent(kiosk: Peer, accepted: boolean, consentVersion: string): Promise<void> {
     const draft = this.#draftOf(kiosk);
     if (draft.consented) throw notAllowed('consent was already given');
-    await this.recordEvent(kiosk.sessionId!, accepted ? 'consent.given' : 'consent.declined', { consentVersion });
+    await this.recordEvent(kiosk.sessionId!, accepted ? 'consent.given' : 'consent.declined', { consentVersion }, { actor: actorOf(kiosk) });
     if (accepted) draft.consented = true;
     else await this.end(kiosk.sessionId!, 'consent-declined', 'kiosk');
   }
@@ -211,7 +241,7 @@ export class SessionService {
         waitingSince: at,
       },
     });
-    await this.recordEvent(id, 'session.queued', {});
+    await this.recordEvent(id, 'session.queued', {}, { actor: actorOf(kiosk) });
     this.#broadcastQueue();
     return this.#queuePosition(id)!;
   }
@@ -281,7 +311,7 @@ export class SessionService {
     this.#followRecorder(sessionId, call);
     room.on('connected', () => void this.recordEvent(sessionId, 'call.connected', { videoCodec }));
     await this.#repos.participants.add({ sessionId, role: 'teller', displayName: teller.name, joinedAt: at });
-    await this.recordEvent(sessionId, 'session.accepted', { tellerName: teller.name, videoCodec });
+    await this.recordEvent(sessionId, 'session.accepted', { tellerName: teller.name, videoCodec }, { actor: actorOf(teller) });
     await recorder.start();
     waiting.kiosk.notify('session.accepted', { sessionId, tellerName: teller.name, videoCodec });
     return videoCodec;
@@ -308,7 +338,9 @@ export class SessionService {
   end(sessionId: string, reason: EndReason, by: Role | null): Promise<void> {
     const pending = this.#ending.get(sessionId);
     if (pending) return pending;
-    const ending = this.#end(sessionId, reason, by).finally(() => this.#ending.delete(sessionId));
+    const ending = this.#end(sessionId, reason, by)
+      .then(() => this.#afterEnd?.(sessionId))
+      .finally(() => this.#ending.delete(sessionId));
     this.#ending.set(sessionId, ending);
     return ending;
   }
@@ -327,7 +359,7 @@ export class SessionService {
     const at = new Date();
     for (const session of open) {
       await this.#repos.sessions.end(session.id, { reason: 'interrupted', at: at.toISOString() });
-      await this.recordEvent(session.id, 'session.interrupted', { previousState: session.state }, at);
+      await this.recordEvent(session.id, 'session.interrupted', { previousState: session.state }, { at });
       for (const role of ['kiosk', 'teller'] as const) await this.#repos.participants.markLeft(session.id, role, at.toISOString());
     }
     return open.map((s) => s.id);
@@ -338,14 +370,26 @@ export class SessionService {
     await Promise.all(ids.map((id) => this.end(id, 'server-shutdown', null)));
   }
 
-  async recordEvent(sessionId: string, type: string, payload: unknown = {}, at = new Date()): Promise<void> {
+  /**
+   * Puts a step on the session's timeline and in the audit trail. The trail keeps the
+   * payload's hash, not the payload: payloads can hold a customer's data, which retention
+   * removes, while audit entries are kept for ever.
+   */
+  async recordEvent(
+    sessionId: string,
+    type: string,
+    payload: unknown = {},
+    { at = new Date(), actor = SYSTEM_ACTOR }: { at?: Date; actor?: Actor } = {},
+  ): Promise<void> {
     const started = this.#calls.get(sessionId)?.recordingStartedAt;
-    await this.#repos.events.append({
+    const event = { sessionId, type, at: at.toISOString(), offsetMs: started ? at.getTime() - started.getTime() : null, payload };
+    const eventId = await this.#repos.events.append(event);
+    await this.#audit.record({
+      actor,
+      action: 'session.event',
       sessionId,
-      type,
-      at: at.toISOString(),
-      offsetMs: started ? at.getTime() - started.getTime() : null,
-      payload,
+      subject: type,
+      details: { eventId, at: event.at, offsetMs: event.offsetMs, payloadSha256: await jsonSha256(payload) },
     });
   }
 
@@ -372,7 +416,8 @@ export class SessionService {
     }
     const ended = await this.#repos.sessions.end(sessionId, { reason, at: at.toISOString() });
     if (ended || call) {
-      await this.recordEvent(sessionId, 'session.ended', { reason, by }, at);
+      const ender = peers.find((p) => p.role === by);
+      await this.recordEvent(sessionId, 'session.ended', { reason, by }, { at, actor: ender ? actorOf(ender) : SYSTEM_ACTOR });
       for (const role of ['kiosk', 'teller'] as const) await this.#repos.participants.markLeft(sessionId, role, at.toISOString());
     }
     if (!call) return;
@@ -393,11 +438,11 @@ export class SessionService {
     };
     call.recorder.on('segment-started', ({ segment, startedAt, tracks }) => {
       call.recordingStartedAt ??= startedAt;
-      void this.recordEvent(sessionId, 'recording.started', { segment, tracks }, startedAt);
+      void this.recordEvent(sessionId, 'recording.started', { segment, tracks }, { at: startedAt });
       notifyAll('recording');
     });
     call.recorder.on('segment-sealed', ({ segment, endedAt, durationMs, sha256, interrupted }) => {
-      void this.recordEvent(sessionId, interrupted ? 'recording.interrupted' : 'recording.sealed', { segment, durationMs, sha256 }, endedAt);
+      void this.recordEvent(sessionId, interrupted ? 'recording.interrupted' : 'recording.sealed', { segment, durationMs, sha256 }, { at: endedAt });
     });
     call.recorder.on('segment-failed', ({ segment, error }) => {
       void this.recordEvent(sessionId, 'recording.failed', { segment, error });
@@ -425,4 +470,9 @@ export class SessionService {
       }
     }
   }
+}
+
+/** Who a connected peer is in the audit trail. */
+function actorOf(peer: Peer): Actor {
+  return peer.role === 'teller' ? userActor(peer.name) : kioskActor(peer.name);
 }

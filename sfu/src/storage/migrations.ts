@@ -10,6 +10,18 @@ export interface Migration {
   foreignKeysOff?: boolean;
 }
 
+/**
+ * Makes audit_entries append-only in the database itself. Migration 8 creates these and
+ * the server puts them back at start if someone dropped them (see the audit repository);
+ * frozen like the migration that uses it: a change needs a new migration.
+ */
+export const AUDIT_APPEND_ONLY_TRIGGERS = `
+      CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries
+      BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries
+      BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+`;
+
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -225,6 +237,73 @@ export const migrations: readonly Migration[] = [
         captured_at            TEXT NOT NULL
       );
       CREATE INDEX customer_identities_document ON customer_identities (document_number);
+    `,
+  },
+  {
+    version: 8,
+    name: 'tamper-evident audit trail',
+    sql: `
+      -- Each entry's hash covers the previous entry's hash and its own canonical JSON, so
+      -- changing, inserting or removing an entry breaks the chain. AUTOINCREMENT keeps the
+      -- highest number ever given out (sqlite_sequence), which shows entries cut off the end.
+      -- session_id has no foreign key: entries outlive a session purged at the end of retention.
+      CREATE TABLE audit_entries (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at           TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        action       TEXT NOT NULL,
+        session_id   TEXT,
+        subject      TEXT NOT NULL,
+        details      TEXT NOT NULL,
+        file_sha256  TEXT,
+        prev_hash    TEXT NOT NULL UNIQUE,
+        hash         TEXT NOT NULL UNIQUE
+      );
+      CREATE INDEX audit_entries_session ON audit_entries (session_id, seq);
+    ` + AUDIT_APPEND_ONLY_TRIGGERS,
+  },
+  {
+    version: 9,
+    name: 'finalisation: playable media per party and automatic quality checks',
+    sql: `
+      -- One row per ended session: 'running' or 'failed' ones are finalised again at the
+      -- next start; a 'done' one is never redone.
+      CREATE TABLE finalisations (
+        session_id      TEXT PRIMARY KEY REFERENCES sessions (id),
+        state           TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+        started_at      TEXT NOT NULL,
+        finished_at     TEXT,
+        error           TEXT,
+        quality_passed  INTEGER CHECK (quality_passed IN (0, 1))
+      );
+
+      -- Browser-playable copies (remuxed, not re-encoded) of each party's tracks of each
+      -- recording segment; the sealed originals stay as they are.
+      CREATE TABLE playable_media (
+        id               INTEGER PRIMARY KEY,
+        session_id       TEXT NOT NULL REFERENCES sessions (id),
+        recording_id     INTEGER NOT NULL REFERENCES recordings (id),
+        segment          INTEGER NOT NULL,
+        party            TEXT NOT NULL CHECK (party IN ('kiosk', 'teller')),
+        path             TEXT NOT NULL,
+        mime_type        TEXT NOT NULL,
+        start_offset_ms  INTEGER NOT NULL,
+        duration_ms      INTEGER,
+        size_bytes       INTEGER NOT NULL,
+        sha256           TEXT NOT NULL,
+        created_at       TEXT NOT NULL,
+        UNIQUE (session_id, segment, party)
+      );
+
+      CREATE TABLE quality_checks (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT NOT NULL REFERENCES sessions (id),
+        check_id    TEXT NOT NULL,
+        passed      INTEGER NOT NULL CHECK (passed IN (0, 1)),
+        reason      TEXT NOT NULL,
+        checked_at  TEXT NOT NULL,
+        UNIQUE (session_id, check_id)
+      );
     `,
   },
 ];

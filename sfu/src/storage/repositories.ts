@@ -202,6 +202,8 @@ export interface Repositories {
   evidence: EvidenceRepository;
   signing: SigningRepository;
   customers: CustomerRepository;
+  audit: AuditRepository;
+  review: ReviewRepository;
   /** A cheap query proving the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -235,4 +237,115 @@ export interface AuthSessionRepository {
   extend(tokenHash: string, expiresAt: string): Promise<void>;
   delete(tokenHash: string): Promise<void>;
   deleteForUser(userId: number): Promise<void>;
+}
+
+/** One entry of the tamper-evident audit trail, as stored (see sfu/src/audit). */
+export interface AuditEntryRecord {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  sessionId: string | null;
+  subject: string;
+  /** A JSON object, exactly as hashed. */
+  details: Record<string, unknown>;
+  fileSha256: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** Another writer appended first: this entry's number or predecessor is taken. */
+export class AuditAppendConflict extends Error {
+  constructor(seq: number) {
+    super(`audit entry ${seq} or its predecessor is already taken`);
+    this.name = 'AuditAppendConflict';
+  }
+}
+
+/** Append-only: there is no update or delete, and the database refuses them too. */
+export interface AuditRepository {
+  /** The newest entry's number and hash; undefined while the trail is empty. */
+  head(): Promise<{ seq: number; hash: string } | undefined>;
+  /** The highest entry number ever given out, even if that entry has since been removed. */
+  lastSeqIssued(): Promise<number>;
+  /** Throws AuditAppendConflict when the entry's seq or prevHash is already used. */
+  append(entry: AuditEntryRecord): Promise<void>;
+  /** Entries after `afterSeq`, oldest first, at most `limit`. */
+  list(page: { afterSeq: number; limit: number }): Promise<AuditEntryRecord[]>;
+  listForSession(sessionId: string): Promise<AuditEntryRecord[]>;
+  /**
+   * Puts the database's append-only protection back if it is missing; true when it had
+   * been removed (which is itself worth an audit entry).
+   */
+  restoreAppendOnly(): Promise<boolean>;
+}
+
+export type FinalisationState = 'running' | 'done' | 'failed';
+
+/** What finalisation made of an ended session (see sfu/src/review). */
+export interface FinalisationRecord {
+  sessionId: string;
+  state: FinalisationState;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  /** Null until the checks have run. */
+  qualityPassed: boolean | null;
+}
+
+/** One party's side of one recording segment, remuxed for browsers. */
+export interface PlayableMediaRecord {
+  id: number;
+  sessionId: string;
+  recordingId: number;
+  segment: number;
+  party: Role;
+  path: string;
+  mimeType: string;
+  /** Where the file's time zero sits on the session's timeline (same clock as event offsets). */
+  startOffsetMs: number;
+  durationMs: number | null;
+  sizeBytes: number;
+  sha256: string;
+  createdAt: string;
+}
+
+export interface QualityCheckRecord {
+  checkId: string;
+  passed: boolean;
+  reason: string;
+  checkedAt: string;
+}
+
+/** The assessment rows of a session, as the review reads them back. */
+export interface AssessmentRecord {
+  id: number;
+  sessionId: string;
+  questionnaireId: string;
+  questionnaireVersion: number;
+  answers: unknown;
+  score: number;
+  level: string;
+  assessedAt: string;
+}
+
+export interface ReviewRepository {
+  /** Ended sessions whose finalisation has not completed (never run, cut off by a crash, or failed). */
+  listUnfinalised(): Promise<string[]>;
+  /**
+   * Starts (or restarts) a session's finalisation, dropping the playable media rows of an
+   * earlier unfinished attempt; false when the session is already finalised.
+   */
+  beginFinalisation(sessionId: string, at: string): Promise<boolean>;
+  addPlayableMedia(m: Omit<PlayableMediaRecord, 'id'>): Promise<number>;
+  /** Stores the checks and marks the finalisation done, in one transaction. */
+  completeFinalisation(sessionId: string, result: { checks: Array<Omit<QualityCheckRecord, 'checkedAt'>>; qualityPassed: boolean; at: string }): Promise<void>;
+  failFinalisation(sessionId: string, failure: { error: string; at: string }): Promise<void>;
+  finalisationOf(sessionId: string): Promise<FinalisationRecord | undefined>;
+  playableMediaFor(sessionId: string): Promise<PlayableMediaRecord[]>;
+  qualityChecksFor(sessionId: string): Promise<QualityCheckRecord[]>;
+  /** The level, product and outcome stored on the session row. */
+  storedOutcome(sessionId: string): Promise<{ riskLevel: string | null; productCode: string | null; outcome: string | null } | undefined>;
+  /** Assessments scored in a session, oldest first. */
+  assessmentsOf(sessionId: string): Promise<AssessmentRecord[]>;
 }

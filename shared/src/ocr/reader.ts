@@ -16,6 +16,7 @@
  */
 import {
   checkDigitBlindSpots,
+  ETHNIC_GROUPS,
   isKnownEthnicGroup,
   isValidTd3Line2,
   TD3_LINE_LENGTH,
@@ -30,7 +31,7 @@ import {
   type CorrectionBasis,
   type FieldCheck,
 } from '../domain/identity/index.ts';
-import { cropGray, grayToRgba, stretchContrast, type GrayImage, type Rect, type RgbaImage } from './image.ts';
+import { cropGray, grayToRgba, resizeGray, stretchContrast, type GrayImage, type Rect, type RgbaImage } from './image.ts';
 import { BACK_REGIONS, FRONT_REGIONS, PASSPORT_REGIONS, type DocumentKind, type FieldRegion } from './layout.ts';
 import {
   cleanAddress,
@@ -124,6 +125,9 @@ export const FIELD_ENGINES = {
   vizName: { lang: 'eng', model: 'compact', psm: 7, whitelist: "ABCDEFGHIJKLMNOPQRSTUVWXYZ/'-" },
 } as const satisfies Record<string, RecognizeOptions>;
 
+/** Every character the names of the 56 ethnic groups are written with (and 族). */
+const ETHNIC_CHARACTERS = [...new Set([...ETHNIC_GROUPS.join(''), '族'])].join('');
+
 /** How many layout hypotheses are tried before giving up on a document whose checks keep failing. */
 const MAX_ATTEMPTS = 3;
 
@@ -166,7 +170,7 @@ export class DocumentReader {
     }
   }
 
-  private recognizeLines(view: View, region: FieldRegion, engine: RecognizeOptions, padX = 0): Promise<Recognition[]> {
+  private recognizeLines(view: View, region: FieldRegion, engine: RecognizeOptions, crop: CropOptions = {}): Promise<Recognition[]> {
     const boxes = findTextLines(view.mask, region);
     // Nothing stood out: read the whole region as one line rather than nothing.
     const lines: Rect[] = boxes.length > 0 ? boxes : [region.rect];
@@ -179,25 +183,30 @@ export class DocumentReader {
           top: above ? Math.ceil((above.y + above.height + box.y) / 2) : 0,
           bottom: below ? Math.floor((box.y + box.height + below.y) / 2) : view.image.height,
         };
-        return this.recognizer.recognize(lineCrop(view.image, box, region, padX, limits), engine);
+        return this.recognizer.recognize(lineCrop(view.image, box, region, crop, limits), engine);
       }),
     );
   }
 
   /** The same crops read by both Chinese models. */
-  private async recognizeTwice(view: View, region: FieldRegion): Promise<TwoReadings> {
+  private async recognizeTwice(view: View, region: FieldRegion, whitelist?: string): Promise<TwoReadings> {
+    const only = whitelist !== undefined ? { whitelist } : {};
     const [standard, compact] = await Promise.all([
-      this.recognizeLines(view, region, FIELD_ENGINES.chinese),
-      this.recognizeLines(view, region, FIELD_ENGINES.chineseCompact),
+      this.recognizeLines(view, region, { ...FIELD_ENGINES.chinese, ...only }),
+      this.recognizeLines(view, region, { ...FIELD_ENGINES.chineseCompact, ...only }),
     ]);
     return { standard, compact };
   }
 
   private async readFront(view: View, geometry: ReadingGeometry, opts: ReadOptions): Promise<Attempt> {
     const R = FRONT_REGIONS;
-    const [idNumberLines, nameLines, sexReads, ethnicityReads, birthLines, addressLines] = await Promise.all([
+    const [idNumberLines, nameReads, sexReads, ethnicityReads, birthLines, addressLines] = await Promise.all([
       this.recognizeLines(view, R.idNumber, FIELD_ENGINES.idNumber),
-      this.recognizeLines(view, R.name, FIELD_ENGINES.chinese),
+      Promise.all([
+        this.recognizeLines(view, R.name, FIELD_ENGINES.chinese),
+        this.recognizeLines(view, R.name, FIELD_ENGINES.chineseCompact),
+        this.recognizeLines(view, R.name, FIELD_ENGINES.chinese, { scale: 0.75 }),
+      ]),
       this.recognizeTwice(view, R.sex),
       this.recognizeTwice(view, R.ethnicity),
       Promise.all(
@@ -205,7 +214,7 @@ export class DocumentReader {
           const [legacy, lstm] = await Promise.all([
             this.recognizeLines(view, region, FIELD_ENGINES.digits),
             // The LSTM drops a lone digit in a tight crop; blank space either side helps it.
-            this.recognizeLines(view, region, FIELD_ENGINES.digitsLstm, 30),
+            this.recognizeLines(view, region, FIELD_ENGINES.digitsLstm, { padX: 30 }),
           ]);
           return { legacy, lstm };
         }),
@@ -213,7 +222,16 @@ export class DocumentReader {
       this.recognizeLines(view, R.address, FIELD_ENGINES.chinese),
     ]);
     const sexLines = sexReads.standard;
-    const ethnicity = chooseEthnicity(ethnicityReads);
+    const nameLines = nameReads[0];
+    const name = voteCharacters(nameReads.map((lines) => cleanChineseName(joined(lines).text)));
+    let ethnicity = chooseEthnicity(ethnicityReads);
+    if (!isKnownEthnicGroup(ethnicity.value)) {
+      // Neither model named a group: read again allowing only the characters group names are written with
+      // (a whitelisted read returns nothing rather than a wrong character).
+      const constrained = await this.recognizeTwice(view, R.ethnicity, ETHNIC_CHARACTERS);
+      const second = chooseEthnicity(constrained);
+      if (isKnownEthnicGroup(second.value)) ethnicity = second;
+    }
     const ethnicityLines = ethnicity.lines;
     const today = opts.today ?? new Date();
     const corrections: OcrCorrection[] = [];
@@ -238,7 +256,7 @@ export class DocumentReader {
     const birthText = birthParts.join(' ');
     const printedBirthDate = birthParts.every((p) => p !== '') ? parsePrintedBirthDate(birthText) : null;
     const fields: FieldsOf<'cn-resident-id-front'> = {
-      name: cleanChineseName(joined(nameLines).text),
+      name,
       // The number is checked; the printed values are cross-checked against it below.
       sex: info?.sex ?? printedSex ?? '',
       ethnicity: ethnicity.value,
@@ -392,6 +410,24 @@ interface TwoReadings {
   compact: Recognition[];
 }
 
+/**
+ * Character by character, the reading at least two of three readings agree on (readings
+ * of one line by different models or at different scales err at different characters),
+ * else the first. Readings of different lengths are not aligned: the first is taken.
+ */
+export function voteCharacters(readings: readonly string[]): string {
+  const [first, ...others] = readings.map((r) => [...r]);
+  if (first === undefined) return '';
+  if (others.length < 2 || others.some((o) => o.length !== first.length)) return first.join('');
+  return first
+    .map((c, i) => {
+      const column = [c, ...others.map((o) => o[i] as string)];
+      const majority = column.find((x) => column.filter((y) => y === x).length * 2 > column.length);
+      return majority ?? c;
+    })
+    .join('');
+}
+
 /** The compact model's reading when it names one of the 56 groups, else the standard model's when that does, else the compact one. */
 function chooseEthnicity(reads: TwoReadings): { value: string; lines: Recognition[] } {
   const compact = cleanEthnicity(joined(reads.compact).text);
@@ -418,19 +454,29 @@ interface Attempt {
 }
 
 /** The line with some background around it (tesseract reads poorly when print touches the edge). */
+interface CropOptions {
+  /** Blank columns added left and right. */
+  padX?: number;
+  /** Resampling factor of the crop. */
+  scale?: number;
+}
+
 function lineCrop(
   image: GrayImage,
   box: Rect | LineBox,
   region: FieldRegion,
-  padX = 0,
+  opts: CropOptions,
   limits: { top: number; bottom: number } = { top: 0, bottom: image.height },
 ): RgbaImage {
+  const padX = opts.padX ?? 0;
+  const scale = opts.scale ?? 1;
   const margin = Math.max(8, Math.round(Math.min(box.height, region.lineHeight) * 0.35));
   const grown = withMargin(box, margin, image);
   const top = Math.max(grown.y, Math.min(box.y, limits.top));
   const bottom = Math.min(grown.y + grown.height, Math.max(box.y + box.height, limits.bottom));
   const rect = { x: grown.x, y: top, width: grown.width, height: bottom - top };
-  const crop = stretchContrast(cropGray(image, rect));
+  let crop = stretchContrast(cropGray(image, rect));
+  if (scale !== 1) crop = resizeGray(crop, Math.max(1, Math.round(crop.width * scale)), Math.max(1, Math.round(crop.height * scale)));
   return grayToRgba(padX > 0 ? padSides(crop, padX) : crop);
 }
 

@@ -1,6 +1,6 @@
 /** Schemas of the HTTP API's bodies and replies. */
 import { z } from 'zod';
-import { SessionId, SessionState } from './signaling.ts';
+import { Role, SessionId, SessionState } from './signaling.ts';
 import { Answers } from '../domain/assessment/questionnaire.ts';
 import { CustomerRiskLevel } from '../domain/assessment/levels.ts';
 
@@ -46,6 +46,54 @@ export const SessionEventView = z.object({
   payload: z.unknown(),
 });
 
+/** The automatic checks run on every session when it is finalised (see sfu/src/review). */
+export const QualityCheckId = z.enum([
+  'consent-first',
+  'identity-before-questionnaire',
+  'answers-at-kiosk',
+  'level-recomputed',
+  'suitability-respected',
+  'disclosure-before-signature',
+  'signature-document-hash',
+  'recording-coverage',
+  'media-presence',
+]);
+export type QualityCheckId = z.infer<typeof QualityCheckId>;
+
+export const QualityCheck = z.object({
+  id: QualityCheckId,
+  passed: z.boolean(),
+  /** Why it passed or failed, in words a reviewer can act on. */
+  reason: z.string(),
+});
+export type QualityCheck = z.infer<typeof QualityCheck>;
+
+/**
+ * One party's side of one recording segment, remuxed without re-encoding into a file a
+ * browser plays. `startOffsetMs` places the file's time zero on the session's timeline
+ * (the same clock as the events' `offsetMs`).
+ */
+export const PlayableMedia = z.object({
+  id: z.number().int(),
+  party: Role,
+  segment: z.number().int(),
+  /** e.g. 'video/webm; codecs="vp8, opus"' or 'video/mp4; codecs="avc1.42e01f, opus"'. */
+  mimeType: z.string(),
+  startOffsetMs: z.number().int(),
+  durationMs: z.number().int().nullable(),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+});
+export type PlayableMedia = z.infer<typeof PlayableMedia>;
+
+export const FinalisationStatus = z.object({
+  state: z.enum(['running', 'done', 'failed']),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  error: z.string().nullable(),
+});
+export type FinalisationStatus = z.infer<typeof FinalisationStatus>;
+
 export const SessionDetail = z.object({
   id: SessionId,
   state: SessionState,
@@ -58,6 +106,12 @@ export const SessionDetail = z.object({
   events: z.array(SessionEventView),
   recordings: z.array(RecordingSummary),
   evidence: z.array(z.object({ id: z.number().int(), kind: z.string(), sha256: z.string(), sizeBytes: z.number().int(), createdAt: z.iso.datetime() })),
+  /** Null until the session has been finalised (shortly after it ends). */
+  finalisation: FinalisationStatus.nullable(),
+  playback: z.array(PlayableMedia),
+  qualityChecks: z.array(QualityCheck),
+  /** True only when every applicable check passed; null while not yet finalised. */
+  qualityPassed: z.boolean().nullable(),
 });
 export type SessionDetail = z.infer<typeof SessionDetail>;
 

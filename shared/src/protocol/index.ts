@@ -3,3 +3,4 @@ export * from './signaling.ts';
 export * from './http.ts';
 export * from './auth.ts';
 export * from './evidence.ts';
+export * from './audit.ts';

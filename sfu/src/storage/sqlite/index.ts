@@ -1,11 +1,13 @@
 import { openSqliteDatabase } from '../database.ts';
 import type { Repositories } from '../repositories.ts';
+import { SqliteAuditRepository } from './audit.repository.ts';
 import { SqliteAssessmentRepository } from './assessment.repository.ts';
 import { SqliteCustomerRepository } from './customer.repository.ts';
 import { SqliteEventRepository } from './event.repository.ts';
 import { SqliteEvidenceRepository } from './evidence.repository.ts';
 import { SqliteParticipantRepository } from './participant.repository.ts';
 import { SqliteRecordingRepository } from './recording.repository.ts';
+import { SqliteReviewRepository } from './review.repository.ts';
 import { SqliteSessionRepository } from './session.repository.ts';
 import { SqliteSigningRepository } from './signing.repository.ts';
 import { SqliteAuthSessionRepository, SqliteUserRepository } from './user.repository.ts';
@@ -23,6 +25,8 @@ export function createSqliteRepositories(file: string): Repositories {
     evidence: new SqliteEvidenceRepository(db),
     signing: new SqliteSigningRepository(db),
     customers: new SqliteCustomerRepository(db),
+    audit: new SqliteAuditRepository(db),
+    review: new SqliteReviewRepository(db),
     async ping() {
       return db.prepare('SELECT 1').pluck().get() === 1;
     },

@@ -1,0 +1,243 @@
+/**
+ * Finalisation: once a session has ended and its recording segments are sealed, make
+ * each party's side of each segment playable in a browser and run the automatic quality
+ * checks, storing both for the compliance review.
+ *
+ * It runs in the background, one session at a time (ffmpeg only copies packets, but the
+ * machine also carries live calls), and never holds up the parties of a call. A session
+ * whose finalisation did not complete — the server stopped or crashed, or it failed — is
+ * finalised again at the next start, from scratch; a completed one is never redone.
+ *
+ * Segments are kept apart: one playable file per party per segment, each placed on the
+ * session's timeline by its start offset. Joining them would need either re-encoding or
+ * timestamp gaps that browsers play inconsistently (audio runs on through a gap while the
+ * picture waits, so the two drift apart); separate files keep every gap visible, and the
+ * player moves from one to the next at its offset.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Role } from '@vtm/shared';
+import type { Logger } from '../logger.ts';
+import { probeRecording, sha256File } from '../recording/recording-probe.ts';
+import type { EventRecord, RecordingRecord, Repositories } from '../storage/repositories.ts';
+import { probePackets, summarisePackets } from './packet-timeline.ts';
+import { containerFor, partyStreams, remuxParty } from './playable-media.ts';
+import { runQualityChecks, type QualityReport } from './quality-checks.ts';
+import type { MediaFacts, RegulatedFacts, ReviewAssessment, SegmentMedia, StreamTimeline } from './review-facts.ts';
+
+export interface FinalisationDeps {
+  repos: Repositories;
+  ffmpegPath: string;
+  ffprobePath: string;
+  /** Where the playable files go, one folder per session (DATA_DIR/playback). */
+  playbackDir: string;
+  logger: Logger;
+}
+
+const PARTIES: readonly Role[] = ['kiosk', 'teller'];
+
+export class FinalisationService {
+  readonly #deps: FinalisationDeps;
+  readonly #logger: Logger;
+  readonly #queue: string[] = [];
+  #current: Promise<void> | null = null;
+  #closed = false;
+
+  constructor(deps: FinalisationDeps) {
+    this.#deps = deps;
+    this.#logger = deps.logger.child({ component: 'finalisation' });
+  }
+
+  /** Queues a session that has just ended; returns at once. */
+  schedule(sessionId: string): void {
+    if (this.#closed || this.#queue.includes(sessionId)) return;
+    this.#queue.push(sessionId);
+    this.#current ??= this.#work();
+  }
+
+  /** Queues every ended session whose finalisation never completed (at server start). */
+  async resumeUnfinalised(): Promise<number> {
+    const pending = await this.#deps.repos.review.listUnfinalised();
+    for (const sessionId of pending) this.schedule(sessionId);
+    return pending.length;
+  }
+
+  /**
+   * Resolves once nothing is being finalised. Used before storage closes: the session in
+   * hand is finished, those still queued are left for the next start.
+   */
+  async drain(): Promise<void> {
+    this.#closed = true;
+    this.#queue.length = 0;
+    await this.#current;
+  }
+
+  /** Resolves when the queue is empty (for tests and measurements). */
+  async idle(): Promise<void> {
+    while (this.#current) await this.#current;
+  }
+
+  async #work(): Promise<void> {
+    for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
+      try {
+        await this.finalise(next);
+      } catch (error) {
+        this.#logger.error({ err: error, sessionId: next }, 'finalisation failed');
+        await this.#deps.repos.review
+          .failFinalisation(next, { error: error instanceof Error ? error.message : String(error), at: new Date().toISOString() })
+          .catch(() => {});
+      }
+    }
+    this.#current = null;
+  }
+
+  /** Finalises one ended session now; does nothing if it is already finalised. */
+  async finalise(sessionId: string): Promise<QualityReport | null> {
+    const { repos } = this.#deps;
+    const started = Date.now();
+    const session = await repos.sessions.get(sessionId);
+    if (!session || session.state !== 'ended') throw new Error(`session ${sessionId} has not ended`);
+    if (!(await repos.review.beginFinalisation(sessionId, new Date(started).toISOString()))) return null;
+
+    const [events, recordings] = await Promise.all([repos.events.list(sessionId), repos.recordings.listForSession(sessionId)]);
+    if (recordings.some((r) => r.state === 'recording')) throw new Error('a recording segment is still being written');
+    const timeZeroMs = recordingTimeZero(events, recordings);
+    const dir = path.join(this.#deps.playbackDir, sessionId);
+    // Files of an earlier, unfinished attempt are not on record: start over.
+    await removeTree(dir);
+    const segments: SegmentMedia[] = [];
+    for (const recording of recordings) segments.push(await this.#finaliseSegment(recording, events, timeZeroMs, dir));
+
+    const report = await runQualityChecks(await this.#regulatedFacts(sessionId, events), mediaFacts(events, timeZeroMs, segments));
+    await repos.review.completeFinalisation(sessionId, {
+      checks: report.checks.map((c) => ({ checkId: c.id, passed: c.passed, reason: c.reason })),
+      qualityPassed: report.passed,
+      at: new Date().toISOString(),
+    });
+    this.#logger.info(
+      { sessionId, segments: recordings.length, passed: report.passed, failed: report.checks.filter((c) => !c.passed).map((c) => c.id), ms: Date.now() - started },
+      'session finalised',
+    );
+    return report;
+  }
+
+  /** Reads one sealed segment's packet timeline and writes each party's playable file. */
+  async #finaliseSegment(recording: RecordingRecord, events: EventRecord[], timeZeroMs: number | null, dir: string): Promise<SegmentMedia> {
+    const startAtMs = segmentStart(recording, events);
+    const media: SegmentMedia = { segment: recording.segment, state: recording.state, startAtMs, durationMs: recording.durationMs, streams: null };
+    if (recording.state !== 'sealed' && recording.state !== 'interrupted') return media;
+    let streams: StreamTimeline[];
+    try {
+      streams = summarisePackets(recording.streams, await probePackets(this.#deps.ffprobePath, recording.path));
+    } catch (error) {
+      return { ...media, problem: firstLine(error) };
+    }
+    media.streams = streams;
+    media.durationMs ??= Math.max(0, ...streams.map((s) => s.endMs));
+    const segmentOffsetMs = startAtMs !== null && timeZeroMs !== null ? startAtMs - timeZeroMs : 0;
+    await fs.mkdir(dir, { recursive: true });
+    for (const party of PARTIES) {
+      try {
+        await this.#writePlayable(recording, party, streams, segmentOffsetMs, dir);
+      } catch (error) {
+        // The check of the media reports it; the other party's file is still worth making.
+        media.problem = `${party} could not be made playable: ${firstLine(error)}`;
+        media.streams = null;
+      }
+    }
+    return media;
+  }
+
+  async #writePlayable(recording: RecordingRecord, party: Role, timelines: StreamTimeline[], segmentOffsetMs: number, dir: string): Promise<void> {
+    const streams = partyStreams(recording.streams, party);
+    if (!streams.audio && !streams.video) return; // the party was not in this segment
+    const container = containerFor(streams.audio?.codecName ?? null, streams.video?.codecName ?? null);
+    if (!container) throw new Error(`no browser container for ${streams.audio?.codecName ?? '-'} + ${streams.video?.codecName ?? '-'}`);
+    const target = path.join(dir, `segment-${String(recording.segment).padStart(3, '0')}-${party}.${container.extension}`);
+    await remuxParty(this.#deps.ffmpegPath, recording.path, streams, container, target);
+    const [probe, sha256, { size }] = await Promise.all([probeRecording(this.#deps.ffprobePath, target), sha256File(target), fs.stat(target)]);
+    await fs.chmod(target, 0o444);
+    // The remux moved the party's first packet to 0; the file starts that much into the segment.
+    const shiftMs = Math.min(...timelines.filter((t) => t.title.startsWith(`${party}-`) && t.packets > 0).map((t) => t.firstMs), Infinity);
+    await this.#deps.repos.review.addPlayableMedia({
+      sessionId: recording.sessionId,
+      recordingId: recording.id,
+      segment: recording.segment,
+      party,
+      path: target,
+      mimeType: container.mimeType,
+      startOffsetMs: segmentOffsetMs + (Number.isFinite(shiftMs) ? shiftMs : 0),
+      durationMs: probe.durationMs,
+      sizeBytes: size,
+      sha256,
+      createdAt: new Date().toISOString(),
+    });
+  }
+
+  async #regulatedFacts(sessionId: string, events: EventRecord[]): Promise<RegulatedFacts> {
+    const { repos } = this.#deps;
+    const [answers, assessments, stored, signature, identity] = await Promise.all([
+      repos.assessments.answers(sessionId),
+      repos.review.assessmentsOf(sessionId),
+      repos.review.storedOutcome(sessionId),
+      repos.signing.signatureFor(sessionId),
+      repos.customers.identityFor(sessionId),
+    ]);
+    return {
+      events,
+      answers,
+      assessments,
+      reusedAssessment: await this.#reusedAssessment(events),
+      stored: stored ?? { riskLevel: null, productCode: null, outcome: null },
+      signature: signature ? { document: signature.document, documentHash: signature.documentHash } : null,
+      customerBirthDate: identity?.birthDate ?? null,
+    };
+  }
+
+  /** The earlier session's assessment that this session reused, if it reused one. */
+  async #reusedAssessment(events: EventRecord[]): Promise<ReviewAssessment | null> {
+    const reuse = events.findLast((e) => e.type === 'assessment.reused');
+    const from = (reuse?.payload as { fromSession?: unknown } | undefined)?.fromSession;
+    if (typeof from !== 'string') return null;
+    return (await this.#deps.repos.review.assessmentsOf(from)).at(-1) ?? null;
+  }
+}
+
+/** Time zero of the event offsets: when the first segment's media started flowing. */
+function recordingTimeZero(events: EventRecord[], recordings: RecordingRecord[]): number | null {
+  const first = events.find((e) => e.type === 'recording.started');
+  if (first) return Date.parse(first.at) - (first.offsetMs ?? 0);
+  return recordings[0] ? Date.parse(recordings[0].startedAt) : null;
+}
+
+/**
+ * When a segment's file time zero was, epoch ms: its recording.started event marks the
+ * moment its tracks were let through to ffmpeg; the row's start (taken before ffmpeg was
+ * spawned) is the fallback.
+ */
+function segmentStart(recording: RecordingRecord, events: EventRecord[]): number | null {
+  const started = events.find((e) => e.type === 'recording.started' && (e.payload as { segment?: unknown }).segment === recording.segment);
+  return Date.parse(started?.at ?? recording.startedAt);
+}
+
+function mediaFacts(events: EventRecord[], timeZeroMs: number | null, segments: SegmentMedia[]): MediaFacts {
+  const connected = events.find((e) => e.type === 'call.connected') ?? events.find((e) => e.type === 'session.accepted');
+  const ended = events.findLast((e) => e.type === 'session.ended');
+  return {
+    connectedAtMs: connected ? Date.parse(connected.at) : null,
+    connectedBy: (connected?.type as MediaFacts['connectedBy']) ?? null,
+    endedAtMs: ended ? Date.parse(ended.at) : null,
+    timeZeroMs,
+    segments,
+  };
+}
+
+async function removeTree(dir: string): Promise<void> {
+  // Finished files are read-only; their folder is not, so they can be removed.
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? ((error as { stderr?: string }).stderr?.trim() || error.message) : String(error);
+  return text.split('\n')[0]!.slice(0, 300);
+}
