@@ -184,7 +184,8 @@ describe('teller-driven risk assessment', () => {
     // Everything from the start of the recording on is placed on the recording's timeline.
     const recordingStart = types.indexOf('recording.started');
     expect(detail.events.slice(recordingStart).every((e) => e.offsetMs !== null)).toBe(true);
-    expect(types.slice(0, 3)).toEqual(['session.created', 'consent.given', 'session.queued']);
+    // Before the queue: consent, then the ID card's two images and the identity read from them.
+    expect(types.slice(0, 6)).toEqual(['session.created', 'consent.given', 'evidence.uploaded', 'evidence.uploaded', 'identity.captured', 'session.queued']);
     await pages.close();
   });
 

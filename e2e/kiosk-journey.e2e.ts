@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { artifactDir } from './support/artifacts.ts';
-import { openPage } from './support/browser.ts';
-import { launchBrowserWithIdCard } from './support/id-camera.ts';
-import { sessionDetail, startAndQueue } from './support/call-flow.ts';
+import { launchBrowser, openPage } from './support/browser.ts';
+import { prepareIdCamera, type IdCamera } from './support/id-camera.ts';
+import { captureResidentId, sessionDetail, startAndQueue, waitForKioskOcr } from './support/call-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 // Long enough for a second customer to go through ID capture while the first waits in the queue.
@@ -19,10 +19,12 @@ const sessionIdOf = (page: Page) => page.evaluate(() => (window as unknown as { 
 describe('kiosk journey', () => {
   let server: TestServer;
   let browser: Browser;
+  let camera: IdCamera;
 
   beforeAll(async () => {
     server = await startServer(artifactDir('kiosk-journey'), { KIOSK_IDLE_TIMEOUT_S: String(IDLE_SECONDS) });
-    browser = await launchBrowserWithIdCard();
+    camera = await prepareIdCamera();
+    browser = await launchBrowser({ fakeVideoFile: camera.y4m });
   });
 
   afterAll(async () => {
@@ -60,6 +62,26 @@ describe('kiosk journey', () => {
 
     const detail = await sessionDetail(server.url, sessionId);
     expect(detail).toMatchObject({ state: 'ended', endReason: 'abandoned' });
+    await context.close();
+  });
+
+  it('wipes the document read from the card when the customer walks away from the confirm screen', async () => {
+    const { page, context } = await openPage(browser, `${server.url}/kiosk/?kiosk=VTM-IDLE-ID`);
+    await waitForKioskOcr(page);
+    await page.getByTestId('service-first-time-wealth').click();
+    await page.getByTestId('consent-agree').click();
+    await captureResidentId(page);
+    const sessionId = (await sessionIdOf(page))!;
+    expect(await page.content()).toContain(camera.front.fields.idNumber);
+    await page.getByTestId('idle-countdown').waitFor({ timeout: (IDLE_SECONDS + 2) * 1000 });
+    await page.locator('main[data-screen="attract"]').waitFor({ timeout: 20_000 });
+    const html = await page.content();
+    for (const value of [camera.front.fields.idNumber, camera.front.fields.name, camera.front.fields.address]) expect(html).not.toContain(value);
+    expect(await sessionIdOf(page)).toBeNull();
+    const detail = await sessionDetail(server.url, sessionId);
+    expect(detail).toMatchObject({ state: 'ended', endReason: 'abandoned' });
+    // Nothing of the document reached the server: it was never confirmed.
+    expect(detail.evidence).toEqual([]);
     await context.close();
   });
 

@@ -42,11 +42,17 @@ export async function openKioskAndConsole(browser: Browser, baseUrl: string, nam
  * launched with a fake camera showing an ID card (`prepareIdCamera` in ./id-camera.ts).
  */
 export async function startAndQueue(kiosk: Page): Promise<void> {
+  await waitForKioskOcr(kiosk);
   await kiosk.getByTestId('service-first-time-wealth').click();
   await kiosk.getByTestId('consent-agree').click();
   await captureResidentId(kiosk);
   await kiosk.getByTestId('confirm-id').click();
   await kiosk.getByTestId('waiting').waitFor();
+}
+
+/** Until the kiosk's OCR engines are loaded and warm (they start loading when the kiosk page opens). */
+export async function waitForKioskOcr(kiosk: Page, timeoutMs = 60_000): Promise<void> {
+  await kiosk.waitForFunction(() => (window as unknown as { vtm?: { ocr?: { status: string } } }).vtm?.ocr?.status === 'ready', null, { timeout: timeoutMs });
 }
 
 /** On the ID screen: choose the resident ID card and wait until both sides are read and the confirm screen shows. */

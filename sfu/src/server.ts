@@ -58,6 +58,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Playable media and quality checks for each session once it has ended, in the background.
   const finalisation = new FinalisationService({
     repos,
+    audit,
     ffmpegPath: config.recorder.ffmpegPath,
     ffprobePath: config.recorder.ffprobePath,
     playbackDir: path.join(config.dataDir, 'playback'),

@@ -22,6 +22,7 @@ import { kioskConfigController } from './kiosk-config.controller.ts';
 import { ocrAssetsController } from './ocr-assets.controller.ts';
 import { mediaStatsController } from './media-stats.controller.ts';
 import { sessionsController } from './sessions.controller.ts';
+import { playbackController } from '../review/playback.controller.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   'bad-frame': 400,
@@ -57,6 +58,7 @@ export function createHttpApp(deps: {
   app.use(express.json({ limit: '256kb' }));
   app.use(authController(deps));
   app.use(sessionsController(deps));
+  app.use(playbackController(deps));
   app.use(mediaStatsController(deps));
   app.use(assessmentApiController());
   app.use(receiptsController(deps));

@@ -17,6 +17,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Role } from '@vtm/shared';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { SYSTEM_ACTOR } from '../audit/audit-entry.ts';
 import type { Logger } from '../logger.ts';
 import { probeRecording, sha256File } from '../recording/recording-probe.ts';
 import type { EventRecord, RecordingRecord, Repositories } from '../storage/repositories.ts';
@@ -27,6 +29,8 @@ import type { MediaFacts, RegulatedFacts, ReviewAssessment, SegmentMedia, Stream
 
 export interface FinalisationDeps {
   repos: Repositories;
+  /** The playable files' hashes and the verdict are chained into the audit trail. */
+  audit: AuditLog;
   ffmpegPath: string;
   ffprobePath: string;
   /** Where the playable files go, one folder per session (DATA_DIR/playback). */
@@ -114,11 +118,35 @@ export class FinalisationService {
       qualityPassed: report.passed,
       at: new Date().toISOString(),
     });
+    // Only once done: a finalisation that is redone writes its files again, and the
+    // trail must never vouch for bytes that are then replaced.
+    await this.#audit(sessionId, report);
     this.#logger.info(
       { sessionId, segments: recordings.length, passed: report.passed, failed: report.checks.filter((c) => !c.passed).map((c) => c.id), ms: Date.now() - started },
       'session finalised',
     );
     return report;
+  }
+
+  async #audit(sessionId: string, report: QualityReport): Promise<void> {
+    const { audit, repos } = this.#deps;
+    for (const media of await repos.review.playableMediaFor(sessionId)) {
+      await audit.record({
+        actor: SYSTEM_ACTOR,
+        action: 'playback.created',
+        sessionId,
+        subject: `playback:${media.id}`,
+        details: { recordingId: media.recordingId, segment: media.segment, party: media.party, sizeBytes: media.sizeBytes },
+        file: { path: media.path, sha256: media.sha256 },
+      });
+    }
+    await audit.record({
+      actor: SYSTEM_ACTOR,
+      action: 'session.finalised',
+      sessionId,
+      subject: `session:${sessionId}`,
+      details: { qualityPassed: report.passed, failedChecks: report.checks.filter((c) => !c.passed).map((c) => c.id) },
+    });
   }
 
   /** Reads one sealed segment's packet timeline and writes each party's playable file. */
@@ -136,16 +164,19 @@ export class FinalisationService {
     media.durationMs ??= Math.max(0, ...streams.map((s) => s.endMs));
     const segmentOffsetMs = startAtMs !== null && timeZeroMs !== null ? startAtMs - timeZeroMs : 0;
     await fs.mkdir(dir, { recursive: true });
-    for (const party of PARTIES) {
-      try {
-        await this.#writePlayable(recording, party, streams, segmentOffsetMs, dir);
-      } catch (error) {
-        // The check of the media reports it; the other party's file is still worth making.
-        media.problem = `${party} could not be made playable: ${firstLine(error)}`;
-        media.streams = null;
-      }
-    }
-    return media;
+    // Both parties at once: each ffmpeg mostly waits on the disk, and a failure of one
+    // still leaves the other's file.
+    const failures = await Promise.all(
+      PARTIES.map((party) =>
+        this.#writePlayable(recording, party, streams, segmentOffsetMs, dir).then(
+          () => null,
+          (error: unknown) => `${party} could not be made playable: ${firstLine(error)}`,
+        ),
+      ),
+    );
+    const problem = failures.filter(Boolean).join('; ');
+    // The media check reports it: the reviewer could not watch this part.
+    return problem ? { ...media, streams: null, problem } : media;
   }
 
   async #writePlayable(recording: RecordingRecord, party: Role, timelines: StreamTimeline[], segmentOffsetMs: number, dir: string): Promise<void> {
@@ -222,7 +253,8 @@ function segmentStart(recording: RecordingRecord, events: EventRecord[]): number
 
 function mediaFacts(events: EventRecord[], timeZeroMs: number | null, segments: SegmentMedia[]): MediaFacts {
   const connected = events.find((e) => e.type === 'call.connected') ?? events.find((e) => e.type === 'session.accepted');
-  const ended = events.findLast((e) => e.type === 'session.ended');
+  // A session cut off by a crash is closed at the next start with session.interrupted.
+  const ended = events.findLast((e) => e.type === 'session.ended' || e.type === 'session.interrupted');
   return {
     connectedAtMs: connected ? Date.parse(connected.at) : null,
     connectedBy: (connected?.type as MediaFacts['connectedBy']) ?? null,

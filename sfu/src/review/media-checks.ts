@@ -31,6 +31,9 @@ function recordedSpans(media: MediaFacts): RecordedSpan[] {
     .sort((a, b) => a.startMs - b.startMs);
 }
 
+const CONNECTION_WORDS = { 'call.connected': 'the call connected', 'session.accepted': 'the teller accepted' } as const;
+const segmentCount = (n: number) => (n === 1 ? 'the one segment' : `all ${n} segments`);
+
 interface Hole {
   fromMs: number;
   ms: number;
@@ -53,7 +56,8 @@ export function checkRecordingCoverage(media: MediaFacts): QualityCheck {
   const lostNote = lost.length ? ` (segment${lost.length > 1 ? 's' : ''} ${lost.join(', ')} left no usable file)` : '';
   if (spans.length === 0) return fail(id, `Nothing of the call was recorded${lostNote}.`);
 
-  const holes: Hole[] = [{ fromMs: media.connectedAtMs, ms: spans[0]!.startMs - media.connectedAtMs, where: `after ${media.connectedBy ?? 'connection'}, before segment ${spans[0]!.segment}` }];
+  const connected = media.connectedBy ? CONNECTION_WORDS[media.connectedBy] : 'the call connected';
+  const holes: Hole[] = [{ fromMs: media.connectedAtMs, ms: spans[0]!.startMs - media.connectedAtMs, where: `after ${connected}, before segment ${spans[0]!.segment}` }];
   let coveredUntil = spans[0]!;
   for (const span of spans.slice(1)) {
     holes.push({ fromMs: coveredUntil.endMs, ms: span.startMs - coveredUntil.endMs, where: `between segments ${coveredUntil.segment} and ${span.segment}` });
@@ -69,7 +73,7 @@ export function checkRecordingCoverage(media: MediaFacts): QualityCheck {
   const start = holes[0]!.ms;
   return pass(
     id,
-    `Recorded from ${seconds(Math.max(0, start))} after ${media.connectedBy ?? 'connection'} to the end in ${spans.length} segment${spans.length > 1 ? 's' : ''}; largest gap ${seconds(Math.max(0, worst.ms))}.`,
+    `Recorded from ${seconds(Math.max(0, start))} after ${connected} to the end, in ${spans.length} segment${spans.length > 1 ? 's' : ''}; largest gap ${seconds(Math.max(0, worst.ms))}.`,
   );
 }
 
@@ -114,7 +118,7 @@ export function checkMediaPresence(media: MediaFacts): QualityCheck {
   if (problems.length) return fail(id, problems.join(' '));
   return pass(
     id,
-    `Audio and video of both parties present in all ${segments.length} segment${segments.length > 1 ? 's' : ''}; longest pause ${seconds(longest?.ms ?? 0)}${longest ? ` (${longest.track})` : ''}.`,
+    `Audio and video of both parties present throughout ${segmentCount(segments.length)}; longest pause ${seconds(longest?.ms ?? 0)}${longest ? ` (${longest.track})` : ''}.`,
   );
 }
 

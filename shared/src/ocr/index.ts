@@ -11,6 +11,7 @@ export * from './layout.ts';
 export * from './text-lines.ts';
 export * from './classify.ts';
 export * from './prepare.ts';
+export * from './capture.ts';
 export * from './parse.ts';
 export * from './recognizer.ts';
 export * from './reader.ts';

@@ -131,6 +131,13 @@ describe('DocumentReader (front of the resident ID card)', () => {
     expect(findCheck(reading.checks, 'birth-date-match')?.status).toBe('unknown');
   });
 
+  it('reads the number again by another engine when no single substitution makes it valid', async () => {
+    const fake = new FakeRecognizer({ ...script, 580: { 'eng/compact': '44010319520430289', 'eng/legacy': '440103195204302895' } });
+    const reading = await new DocumentReader(fake).readPrepared(documentWith('cn-resident-id-front', bars), { today: TODAY });
+    expect(field(reading, 'idNumber')).toBe('440103195204302895');
+    expect(fake.calls.filter((c) => c.width === 580).map((c) => c.engine)).toEqual(['eng/compact', 'eng/legacy']);
+  });
+
   it('fails the cross-check when the printed sex contradicts the number', async () => {
     const fake = new FakeRecognizer({ ...script, 31: { '*': '女' } });
     const reading = await new DocumentReader(fake).readPrepared(documentWith('cn-resident-id-front', bars), { today: TODAY });

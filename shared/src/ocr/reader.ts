@@ -236,15 +236,23 @@ export class DocumentReader {
     const today = opts.today ?? new Date();
     const corrections: OcrCorrection[] = [];
 
-    const idRead = joined(idNumberLines);
-    const idText = cleanIdNumber(idRead.text);
-    const repair = repairResidentIdNumber(idText, symbolConfidences(idNumberLines, idText, /[0-9X]/i), { today });
-    if (repair.corrected) {
-      const { position, from, to, basis } = repair.corrected;
-      corrections.push({ field: 'idNumber', read: idText, value: repair.value, position, from, to, basis: basis ?? 'only-candidate' });
+    let id = readIdNumber(idNumberLines, today);
+    if (id.info === null) {
+      // Not a valid number even after the single-substitution repair: read it again, by the
+      // legacy engine and at another scale, and take the first reading that is valid.
+      const retries = await Promise.all([
+        this.recognizeLines(view, R.idNumber, { ...FIELD_ENGINES.idNumber, model: 'standard', legacy: true }),
+        this.recognizeLines(view, R.idNumber, FIELD_ENGINES.idNumber, { scale: 0.75 }),
+      ]);
+      id = retries.map((lines) => readIdNumber(lines, today)).find((r) => r.info !== null) ?? id;
     }
-    const idNumber = repair.value;
-    const info = parseResidentIdNumber(idNumber);
+    const { lines: idNumberRead, info } = id;
+    const idRead = joined(idNumberRead);
+    const idNumber = id.repair.value;
+    if (id.repair.corrected) {
+      const { position, from, to, basis } = id.repair.corrected;
+      corrections.push({ field: 'idNumber', read: id.text, value: idNumber, position, from, to, basis: basis ?? 'only-candidate' });
+    }
 
     const printedSex = chooseSex(sexReads);
     // A printed date that disagrees with the number is a failed check, so both engines must agree on every part of it.
@@ -264,7 +272,7 @@ export class DocumentReader {
       address: cleanAddress(addressLines.map((l) => l.text).join('')),
       idNumber,
     };
-    const idConfidence = confidenceOf(idNumberLines);
+    const idConfidence = confidenceOf(idNumberRead);
     const confidences = {
       name: confidenceOf(nameLines),
       sex: info ? idConfidence : confidenceOf(sexLines),
@@ -403,6 +411,13 @@ export class DocumentReader {
 interface View {
   image: GrayImage;
   mask: InkMask;
+}
+
+/** An ID number reading: cleaned, repaired where one substitution makes it valid, and what it encodes (null when invalid). */
+function readIdNumber(lines: Recognition[], today: Date) {
+  const text = cleanIdNumber(joined(lines).text);
+  const repair = repairResidentIdNumber(text, symbolConfidences(lines, text, /[0-9X]/i), { today });
+  return { lines, text, repair, info: parseResidentIdNumber(repair.value) };
 }
 
 interface TwoReadings {

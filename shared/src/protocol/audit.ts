@@ -22,6 +22,9 @@ export const AuditAction = z.enum([
   'recording.sealed',
   'recording.interrupted',
   'recording.failed',
+  /** Finalisation: a browser-playable copy of a recording (its SHA-256 chained in), then the quality checks' verdict. */
+  'playback.created',
+  'session.finalised',
   /** Someone saw a session's details, files or personal data. */
   'session.viewed',
   'evidence.viewed',

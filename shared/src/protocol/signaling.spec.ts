@@ -15,7 +15,7 @@ describe('signaling protocol schemas', () => {
   });
 
   it('validates request data strictly', () => {
-    expect(requests.hello.data.safeParse({ role: 'kiosk', name: ' VTM-1 ' }).data).toEqual({ role: 'kiosk', name: 'VTM-1' });
+    expect(requests.hello.data.safeParse({ role: 'kiosk', name: ' VTM-1 ' }).data).toEqual({ role: 'kiosk', name: 'VTM-1', location: '' });
     expect(requests.hello.data.safeParse({ role: 'kiosk', name: '' }).success).toBe(false);
     expect(requests.hello.data.safeParse({ role: 'kiosk', name: 'a', admin: true }).success).toBe(false);
     expect(requests['transport.create'].data.safeParse({ direction: 'sideways' }).success).toBe(false);

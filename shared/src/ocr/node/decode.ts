@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * PNG and JPEG files to RGBA (Node only): pngjs and jpeg-js, both pure JavaScript.
  */

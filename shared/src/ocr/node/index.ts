@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * Node side of document reading (import from Node code only): image decoding, the
  * tesseract.js recogniser on local models, and a ready reader.

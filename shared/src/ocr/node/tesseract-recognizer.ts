@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * The reader's `Recognizer` on tesseract.js worker threads (Node only).
  *

@@ -1,0 +1,47 @@
+/**
+ * GET /api/sessions/:sessionId/playback/:mediaId — one playable file of a finalised
+ * session, for the compliance review's player. Served with HTTP range requests (the
+ * player seeks by asking for byte ranges), to compliance users only.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { SessionId } from '@vtm/shared';
+import type { AuditLog } from '../audit/audit-log.ts';
+import { userActor } from '../audit/audit-entry.ts';
+import { notFound } from '../errors.ts';
+import { currentUser, requireRole } from '../http/authentication.ts';
+import { parse } from '../http/validate.ts';
+import type { Repositories } from '../storage/repositories.ts';
+
+const PlaybackParams = z.object({ sessionId: SessionId, mediaId: z.coerce.number().int().positive() });
+
+/**
+ * A player asks for many ranges while it plays and seeks; the viewing is audited once,
+ * when the file is opened (no range, or a range from its first byte).
+ */
+export function opensPlayback(range: string | undefined): boolean {
+  return range === undefined || /^bytes=0-/.test(range.trim());
+}
+
+export function playbackController(deps: { repos: Repositories; audit: AuditLog }): Router {
+  const router = Router();
+  router.get('/api/sessions/:sessionId/playback/:mediaId', requireRole('compliance'), async (req, res) => {
+    const { sessionId, mediaId } = parse(PlaybackParams, req.params);
+    const finalisation = await deps.repos.review.finalisationOf(sessionId);
+    const media = finalisation?.state === 'done' ? (await deps.repos.review.playableMediaFor(sessionId)).find((m) => m.id === mediaId) : undefined;
+    if (!media) throw notFound('playable media');
+    if (opensPlayback(req.get('range'))) {
+      // Recorded before the reply: a viewing that cannot be audited is not served.
+      await deps.audit.record({
+        actor: userActor(currentUser(res)!.username),
+        action: 'recording.viewed',
+        sessionId,
+        subject: `playback:${media.id}`,
+        details: { party: media.party, segment: media.segment },
+      });
+    }
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.type(media.mimeType.split(';')[0]!).sendFile(media.path, { acceptRanges: true });
+  });
+  return router;
+}
