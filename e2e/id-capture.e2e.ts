@@ -77,7 +77,7 @@ describe('ID capture at the kiosk', () => {
 
   beforeAll(async () => {
     dir = artifactDir('id-capture');
-    camera = await prepareIdCamera();
+    camera = await prepareIdCamera({ width: 1280, height: 720 });
     server = await startServer(dir);
     browser = await launchBrowser({ fakeVideoFile: camera.y4m });
   });

@@ -6,9 +6,11 @@
  * customer would go through it.
  *
  * The feed is generated once (a few seconds) and kept under e2e/artifacts/id-camera-cache/,
- * keyed by seed, day and format, so the test files of a run share it. It plays at 15 fps:
- * the same feed is the customer's video in the call, and the console grades a picture under
- * 8 fps as a poor connection.
+ * keyed by seed, day and format, so the test files of a run share it. The same feed is the
+ * customer's video in the call: by default 960×540 at 20 fps, like the call's own camera
+ * settings (the console grades a picture under 8 fps as a poor connection, and a large raw
+ * feed costs two browsers' worth of scaling on a 2-core machine). The card still reads
+ * right at that size; e2e/id-capture.e2e.ts reads it at 1280×720, as a document camera gives.
  *
  *   const camera = await prepareIdCamera();
  *   browser = await launchBrowser({ fakeVideoFile: camera.y4m });
@@ -33,7 +35,7 @@ export interface IdCameraOptions {
   seed?: string;
   /** Seconds each side is shown before the card is turned. Default 3. */
   secondsPerSide?: number;
-  /** Frame size: the kiosk reads the card from this; 1280×720 like a kiosk's document camera. */
+  /** Frame size; default 960×540. */
   width?: number;
   height?: number;
   fps?: number;
@@ -44,7 +46,7 @@ export interface IdCameraOptions {
 const CACHE_DIR = path.join(repoRoot, 'e2e', 'artifacts', 'id-camera-cache');
 
 export async function prepareIdCamera(opts: IdCameraOptions = {}): Promise<IdCamera> {
-  const { seed = 'e2e-id-camera', secondsPerSide = 3, width = 1280, height = 720, fps = 15 } = opts;
+  const { seed = 'e2e-id-camera', secondsPerSide = 3, width = 960, height = 540, fps = 20 } = opts;
   const referenceDate = beijingTodayIso();
   const outDir = path.join(CACHE_DIR, `${seed}-${referenceDate}-${width}x${height}-${fps}fps-${secondsPerSide}s`);
   const y4m = path.join(outDir, 'id-card-front-back.y4m');
@@ -65,7 +67,7 @@ export async function prepareIdCamera(opts: IdCameraOptions = {}): Promise<IdCam
   const back = documents.find((d) => d.kind === 'cn-resident-id-back');
   if (!front || !back) throw new Error('the generator made no ID card');
   if (!cached) {
-    await sequenceY4m([front.file, back.file], y4m, { seconds: secondsPerSide, width, height, fps });
+    await sequenceY4m([front.file, back.file], y4m, { seconds: secondsPerSide, width, height, fps, fill: 0.9 });
     // Written last: its presence says the feed is complete.
     await fs.writeFile(manifest, JSON.stringify(documents));
   }
@@ -85,12 +87,12 @@ export async function launchBrowserWithIdCard(opts: IdCameraOptions = {}): Promi
 export async function sequenceY4m(
   images: string[],
   y4mFile: string,
-  opts: { seconds: number; width: number; height: number; fps?: number },
+  opts: { seconds: number; width: number; height: number; fps?: number; fill?: number },
 ): Promise<string> {
   const parts: Buffer[] = [];
   for (const [i, image] of images.entries()) {
     const part = `${y4mFile}.part${i}`;
-    await documentToY4m(image, part, { seconds: opts.seconds, width: opts.width, height: opts.height, fps: opts.fps ?? 15 });
+    await documentToY4m(image, part, { seconds: opts.seconds, width: opts.width, height: opts.height, fps: opts.fps ?? 15, ...(opts.fill ? { fill: opts.fill } : {}) });
     const bytes = await fs.readFile(part);
     await fs.rm(part);
     // Every part starts with the same header line; only the first is kept.

@@ -89,14 +89,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     url,
     close() {
       closing ??= (async () => {
+        // Finalisation takes no new session (those ended now are finalised at the next
+        // start); the one in hand finishes while the calls are being ended.
+        const finalisationDrained = finalisation.drain();
         await sessions.shutdown();
         for (const client of wss.clients) client.close(1001, 'server shutting down');
         wss.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections?.();
         await workers.close();
-        // The session being finalised is finished; those still queued are picked up at the next start.
-        await finalisation.drain();
+        await finalisationDrained;
         // Entries recorded by callbacks nobody awaits (recording events) are stored first.
         await audit.drain();
         await repos.close();

@@ -23,6 +23,7 @@ import {
   encodePgm,
   engineKey,
   READER_ENGINES,
+  TESSERACT_PARAMETERS,
   toGray,
   type DocumentReader,
   type EngineSpec,
@@ -108,9 +109,9 @@ export class BrowserRecognizer implements Recognizer {
         await engine.worker.setParameters({
           tessedit_pageseg_mode: String(opts.psm) as never,
           tessedit_char_whitelist: opts.whitelist ?? '',
-          user_defined_dpi: '300',
-          // The legacy engine prints classifier statistics for blank crops to the console.
-          debug_file: '/dev/null',
+          // The same as the Node adapter's: ~300 dpi crops, no classifier statistics, and no
+          // adaptive learning (a reading must not depend on earlier customers' documents).
+          ...TESSERACT_PARAMETERS,
         });
         engine.params = params;
       }

@@ -293,7 +293,8 @@ export class KioskSession {
       await this.party.connection.signaling.request('customer.identify', buildIdentity(flow.document, flow.captured, values, evidence));
     } catch (error) {
       if (visit !== this.#visit) return;
-      console.error('identity not accepted', error);
+      // The server's message may quote the customer's fields: only its code is logged.
+      console.error('identity not accepted:', error instanceof SignalingRequestError ? error.code : 'not sent');
       this.identifyError = error instanceof SignalingRequestError && (error.code === 'invalid-data' || error.code === 'conflict') ? 'identifyRefused' : 'identifyFailed';
       return;
     } finally {

@@ -17,6 +17,7 @@ import { sealRecordingFile } from '../recording/seal-recording.ts';
 import type { Repositories } from '../storage/repositories.ts';
 import { createSqliteRepositories } from '../storage/sqlite/index.ts';
 import { FinalisationService } from './finalisation.service.ts';
+import { reviewDetail } from './review-detail.ts';
 
 const FFMPEG = process.env['FFMPEG_PATH'] ?? 'ffmpeg';
 const FFPROBE = process.env['FFPROBE_PATH'] ?? 'ffprobe';
@@ -201,6 +202,13 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
       sessionId, recordingId: 1, segment: 1, party: 'kiosk', path: stray, mimeType: 'video/webm', startOffsetMs: 0, durationMs: null, sizeBytes: 11, sha256: 'x', createdAt: '',
     });
     expect(await repos.review.listUnfinalised()).toEqual([sessionId]);
+    // The session's detail shows nothing of a finalisation that is not done.
+    expect(await reviewDetail(repos, sessionId)).toEqual({
+      finalisation: expect.objectContaining({ state: 'running', finishedAt: null }),
+      playback: [],
+      qualityChecks: [],
+      qualityPassed: null,
+    });
 
     expect(await service.resumeUnfinalised()).toBe(1);
     await service.idle();
@@ -211,6 +219,7 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
     expect(fs.readFileSync(stray).subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])); // EBML
     expect(await repos.review.listUnfinalised()).toEqual([]);
     const done = await repos.review.finalisationOf(sessionId);
+    expect(await reviewDetail(repos, sessionId)).toMatchObject({ finalisation: { state: 'done' }, qualityPassed: false, playback: [{ party: 'kiosk' }, { party: 'teller' }] });
 
     expect(await service.finalise(sessionId)).toBeNull();
     expect(await repos.review.finalisationOf(sessionId)).toEqual(done);

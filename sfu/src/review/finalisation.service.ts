@@ -67,8 +67,8 @@ export class FinalisationService {
   }
 
   /**
-   * Resolves once nothing is being finalised. Used before storage closes: the session in
-   * hand is finished, those still queued are left for the next start.
+   * Stops taking sessions, for shutdown: resolves once the session in hand is finished;
+   * those still queued, and any that end from now on, are finalised at the next start.
    */
   async drain(): Promise<void> {
     this.#closed = true;

@@ -6,8 +6,9 @@
  * Containers, by the video codec the call used (Chromium 156 plays both, checked in the
  * finalisation end-to-end test):
  *  - VP8 + Opus  → WebM, the browsers' native pairing;
- *  - H264 + Opus → MP4. WebM cannot hold H264; Opus in MP4 is standard ("Opus in ISOBMFF")
- *    and Chromium, Firefox and Safari 17+ play it, which is what the review console runs on;
+ *  - H264 + Opus → MP4. WebM cannot hold H264, and Opus in MP4 is standardised ("Opus in
+ *    ISOBMFF"): Chromium plays it with sound (checked in e2e/finalisation.e2e.ts), so the
+ *    Opus track is copied, not transcoded to AAC;
  *  - a party with audio only → audio-only WebM.
  * The index goes at the front (MP4 faststart, WebM cues first) so that a browser can seek
  * with one range request.

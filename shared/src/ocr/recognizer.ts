@@ -62,3 +62,18 @@ export function engineKey(spec: EngineSpec): string {
   const model = spec.legacy ? 'standard' : (spec.model ?? 'standard');
   return `${spec.lang}/${model}${spec.legacy ? '/legacy' : ''}`;
 }
+
+/**
+ * Tesseract parameters every adapter sets on every engine, besides the page segmentation
+ * mode and whitelist of each call.
+ */
+export const TESSERACT_PARAMETERS: Readonly<Record<string, string>> = Object.freeze({
+  // Crops are normalised to about 300 dpi; without it tesseract guesses from the image size.
+  user_defined_dpi: '300',
+  // The legacy engine prints classifier statistics for blank crops to stdout otherwise.
+  debug_file: '/dev/null',
+  // The legacy engine otherwise adapts its character classifier to every image it has seen:
+  // after the digits of ID cards it read a passport's MRZ differently. A reading must not
+  // depend on earlier customers' documents.
+  classify_enable_learning: '0',
+});

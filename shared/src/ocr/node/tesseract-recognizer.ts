@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createWorker, type Worker } from 'tesseract.js';
 import { encodePgm, grayImage, type RgbaImage } from '../image.ts';
-import { engineKey, READER_ENGINES, type EngineSpec, type OcrLanguage, type OcrModel, type Recognition, type RecognizeOptions, type Recognizer } from '../recognizer.ts';
+import { engineKey, READER_ENGINES, TESSERACT_PARAMETERS, type EngineSpec, type OcrLanguage, type OcrModel, type Recognition, type RecognizeOptions, type Recognizer } from '../recognizer.ts';
 
 /** The folder of each model inside a @tesseract.js-data package. */
 export const MODEL_FOLDERS: Record<OcrModel, string> = { standard: '4.0.0', compact: '4.0.0_best_int' };
@@ -89,9 +89,7 @@ export class TesseractRecognizer implements Recognizer {
         await engine.worker.setParameters({
           tessedit_pageseg_mode: String(opts.psm) as never,
           tessedit_char_whitelist: opts.whitelist ?? '',
-          user_defined_dpi: '300',
-          // The legacy engine prints classifier statistics for blank crops; they must not reach stdout.
-          debug_file: '/dev/null',
+          ...TESSERACT_PARAMETERS,
         });
         engine.params = params;
       }
