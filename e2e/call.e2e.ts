@@ -138,6 +138,7 @@ describe('a recorded kiosk-to-teller call', () => {
     const pages = await openKioskAndConsole(browser, server.url, { kiosk: 'VTM-E2E-4', teller: 'teller2' });
     const { sessionId } = await callAndAccept(pages);
     await waitForRemoteMedia(pages.kiosk);
+    await pages.kiosk.getByTestId('recording-indicator').and(pages.kiosk.locator('[data-state="recording"]')).waitFor();
     await pages.kiosk.waitForTimeout(3000);
     expect(await server.stop('SIGTERM')).toBe(0);
     await pages.close();

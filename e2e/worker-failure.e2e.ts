@@ -54,6 +54,13 @@ describe('mediasoup worker failure', () => {
     await until('both sides to reset', async () => [await mediaResets(pages.kiosk), await mediaResets(pages.teller)], (r) => r.every((n) => n === 1));
     await waitForRemoteMedia(pages.kiosk);
     await waitForRemoteMedia(pages.teller);
+    // The recorder writes a new segment on the new worker before the call goes on.
+    await until(
+      'a new segment being written',
+      () => sessionDetail(server.url, sessionId),
+      (d) => d.events.some((e) => e.type === 'recording.writing' && (e.payload as { segment: number }).segment >= 2),
+      30_000,
+    );
     await pages.kiosk.waitForTimeout(2000);
     const during = await sessionDetail(server.url, sessionId);
     expect(during.state).toBe('active');

@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { Logger } from '../logger.ts';
@@ -78,6 +79,7 @@ export class RecordingService {
    * died. Seal them as interrupted so they are hashed and playable like any other.
    */
   async recoverUnfinished(): Promise<number> {
+    await stopEveryOrphanedFfmpeg(this.#recordingsDir);
     const unfinished = await this.#recordings.listUnfinished();
     for (const recording of unfinished) {
       await stopOrphanedFfmpeg(recording.path);
@@ -102,6 +104,20 @@ export class RecordingService {
       this.#logger.warn({ sessionId: recording.sessionId, segment: recording.segment }, 'recovered an interrupted recording');
     }
     return unfinished.length;
+  }
+}
+
+/**
+ * Every recorder ffmpeg a killed server left behind, whatever the database says of its
+ * segment (a crash can fall between spawning ffmpeg and recording its outcome).
+ */
+async function stopEveryOrphanedFfmpeg(recordingsDir: string): Promise<void> {
+  const sessions = await fs.readdir(recordingsDir).catch(() => [] as string[]);
+  for (const session of sessions) {
+    const files = await fs.readdir(path.join(recordingsDir, session)).catch(() => [] as string[]);
+    for (const file of files.filter((f) => f.endsWith('.ffmpeg.pid'))) {
+      await stopOrphanedFfmpeg(path.join(recordingsDir, session, file.replace(/\.ffmpeg\.pid$/, '.mkv')));
+    }
   }
 }
 

@@ -19,6 +19,8 @@ const FULL_CALL_TRACKS = 4;
 
 export interface SessionRecorderEvents {
   'segment-started': [info: { segment: number; startedAt: Date; tracks: string[] }];
+  /** ffmpeg has opened the segment's file: from here on, packets are written to disk. */
+  'segment-writing': [info: { segment: number }];
   'segment-sealed': [info: { segment: number; endedAt: Date; durationMs: number | null; sha256: string; interrupted: boolean }];
   'segment-failed': [info: { segment: number; error: string }];
 }
@@ -134,6 +136,9 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
       startedAt: segment.startedAt!,
       tracks: producers.map((p) => `${p.role}-${p.kind}`),
     });
+    const ffmpeg = segment.ffmpeg;
+    if (ffmpeg?.outputOpened) this.emit('segment-writing', { segment: number });
+    else ffmpeg?.once('output-opened', () => this.emit('segment-writing', { segment: number }));
   }
 
   async #finishActive(interrupted: boolean): Promise<void> {

@@ -431,7 +431,7 @@ export class SessionService {
   }
 
   #followRecorder(sessionId: string, call: LiveCall): void {
-    const notifyAll = (state: 'recording' | 'stopped' | 'failed') => {
+    const notifyAll = (state: 'starting' | 'recording' | 'stopped' | 'failed') => {
       for (const peer of call.room.peers) {
         peer.notify('recording.state', { state, startedAt: call.recordingStartedAt?.toISOString() ?? null });
       }
@@ -439,6 +439,11 @@ export class SessionService {
     call.recorder.on('segment-started', ({ segment, startedAt, tracks }) => {
       call.recordingStartedAt ??= startedAt;
       void this.recordEvent(sessionId, 'recording.started', { segment, tracks }, { at: startedAt });
+      notifyAll('starting');
+    });
+    // The indicator says "recording" only once ffmpeg is writing the file.
+    call.recorder.on('segment-writing', ({ segment }) => {
+      void this.recordEvent(sessionId, 'recording.writing', { segment });
       notifyAll('recording');
     });
     call.recorder.on('segment-sealed', ({ segment, endedAt, durationMs, sha256, interrupted }) => {
