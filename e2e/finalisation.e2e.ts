@@ -30,7 +30,8 @@ async function waitForFinalisation(baseUrl: string, sessionId: string, timeoutMs
     if (detail.finalisation?.state === 'done') return detail;
     if (detail.finalisation?.state === 'failed') throw new Error(`finalisation failed: ${detail.finalisation.error}`);
     if (Date.now() > deadline) throw new Error(`not finalised: ${JSON.stringify(detail.finalisation)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    // Each look at a session's detail is audited: do not poll too often.
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -55,26 +56,31 @@ async function playInChromium(browser: Browser, baseUrl: string, urls: string[])
   const page = await context.newPage();
   await page.goto(`${baseUrl}/healthz`);
   const played = await page.evaluate(async (srcs) => {
+    const within = <T,>(promise: Promise<T>, what: string) =>
+      Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), 30_000))]);
     const playOne = async (src: string) => {
       const video = document.createElement('video');
       video.src = src;
       document.body.append(video);
       try {
-        await video.play();
+        await within(video.play(), 'play');
+        const start = video.currentTime;
+        await new Promise((r) => setTimeout(r, 1500));
+        const advanced = video.currentTime - start;
+        const audioBytes = (video as unknown as { webkitAudioDecodedByteCount: number }).webkitAudioDecodedByteCount;
+        video.pause();
+        const target = video.duration / 2;
+        await within(
+          new Promise((resolve) => {
+            video.addEventListener('seeked', resolve, { once: true });
+            video.currentTime = target;
+          }),
+          'seek',
+        );
+        return { error: video.error?.message ?? null, duration: video.duration, advanced, width: video.videoWidth, audioBytes, seekedTo: video.currentTime };
       } catch (error) {
         return { error: `${String(error)} ${video.error?.message ?? ''}`, duration: 0, advanced: 0, width: 0, audioBytes: 0, seekedTo: 0 };
       }
-      const start = video.currentTime;
-      await new Promise((r) => setTimeout(r, 1500));
-      const advanced = video.currentTime - start;
-      const audioBytes = (video as unknown as { webkitAudioDecodedByteCount: number }).webkitAudioDecodedByteCount;
-      video.pause();
-      const target = video.duration / 2;
-      await new Promise((resolve) => {
-        video.addEventListener('seeked', resolve, { once: true });
-        video.currentTime = target;
-      });
-      return { error: video.error?.message ?? null, duration: video.duration, advanced, width: video.videoWidth, audioBytes, seekedTo: video.currentTime };
     };
     const results = [];
     for (const src of srcs) results.push(await playOne(src));

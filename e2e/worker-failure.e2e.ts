@@ -41,6 +41,7 @@ describe('mediasoup worker failure', () => {
     const { sessionId } = await callAndAccept(pages);
     await waitForRemoteMedia(pages.kiosk);
     await waitForRemoteMedia(pages.teller);
+    await pages.kiosk.getByTestId('recording-indicator').and(pages.kiosk.locator('[data-state="recording"]')).waitFor();
     await pages.kiosk.waitForTimeout(2000);
 
     const [worker] = (await mediaStats(server.url)).workers;

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { boundUdpPorts } from './udp-ports.ts';
 
 const FIRST_PACKET_TIMEOUT_S = 10;
+const RTP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export interface FfmpegProcessEvents {
   /** ffmpeg has written its output header: packets are now going into the file. */
@@ -45,6 +46,9 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
         '-protocol_whitelist', 'file,udp,rtp',
         // How long to wait for the first packet before giving up on the segment.
         '-listen_timeout', String(FIRST_PACKET_TIMEOUT_S),
+        // A keyframe arrives as a burst of packets; a small socket buffer drops some of them
+        // and the recording shows corrupted macroblocks. (Capped by net.core.rmem_max.)
+        '-buffer_size', String(RTP_RECEIVE_BUFFER_BYTES),
         '-i', options.sdpFile,
         '-map', '0',
         '-c', 'copy',

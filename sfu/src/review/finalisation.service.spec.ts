@@ -3,7 +3,7 @@
  * Matroska segments made like the recorder's (Opus + VP8 or H264, tracks titled by party).
  * No browser: the end-to-end test covers a real call.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +32,7 @@ interface SegmentSpec {
 
 /** A segment file like the recorder writes: kiosk audio, kiosk video, teller audio, teller video. */
 function makeSegment(file: string, spec: SegmentSpec): void {
-  const video = spec.codec === 'vp8' ? ['-c:v', 'libvpx', '-b:v', '100k', '-deadline', 'realtime'] : ['-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p'];
+  const video = spec.codec === 'vp8' ? ['-c:v', 'libvpx', '-b:v', '100k', '-deadline', 'realtime'] : ['-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', '20'];
   const late = spec.tellerLateS ? ['-itsoffset', String(spec.tellerLateS)] : [];
   const tellerSeconds = String(spec.seconds - (spec.tellerLateS ?? 0));
   execFileSync(FFMPEG, [
@@ -46,6 +46,25 @@ function makeSegment(file: string, spec: SegmentSpec): void {
     ...['kiosk-audio', 'kiosk-video', 'teller-audio', 'teller-video'].flatMap((t, i) => [`-metadata:s:${i}`, `title=${t}`]),
     '-f', 'matroska', file,
   ]);
+}
+
+/** Overwrites part of the video packet nearest `atS` seconds, as a lost RTP packet would leave it. */
+function damageVideoPacket(file: string, streamIndex: number, atS: number): number {
+  const lines = execFileSync(FFPROBE, ['-v', 'error', '-select_streams', String(streamIndex), '-show_entries', 'packet=pts_time,pos,size', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  const packet = lines.trim().split('\n').map((l) => l.split(',').map(Number)).find(([pts]) => Math.abs(pts! - atS) < 0.03)!;
+  const [pts, size, pos] = packet as [number, number, number];
+  fs.chmodSync(file, 0o644);
+  const bytes = fs.readFileSync(file);
+  for (let i = pos + Math.floor(size / 3); i < pos + Math.floor(size / 3) + Math.min(40, Math.floor(size / 3)); i++) bytes[i] = (i * 97) & 0xff;
+  fs.writeFileSync(file, bytes);
+  return pts;
+}
+
+function decodeErrors(file: string): string {
+  return spawnSync(FFMPEG, ['-v', 'error', '-i', file, '-map', '0:v', '-f', 'null', '-'], { encoding: 'utf8' })
+    .stderr.split('\n')
+    .filter((l) => l.trim() && !l.startsWith('[null @'))
+    .join('\n');
 }
 
 function probe(file: string) {
@@ -189,6 +208,28 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
     // The teller's first second of segment 2 is missing, within tolerance; the gap between segments is 0.6 s.
     expect(report!.checks.find((c) => c.id === 'recording-coverage')).toMatchObject({ passed: true, reason: expect.stringContaining('in 2 segments') });
     expect(report!.checks.find((c) => c.id === 'media-presence')).toMatchObject({ passed: true });
+  });
+
+  it('leaves damaged video out of the playable copy, up to the next keyframe, and reports it', async () => {
+    const { sessionId, files } = await recordedCall([{ codec: 'h264', seconds: 3 }]);
+    const damagedAt = damageVideoPacket(files[0]!, 3, 1.5); // teller video; keyframes every second (-g 20)
+    expect(decodeErrors(files[0]!)).not.toBe('');
+
+    const report = await service.finalise(sessionId);
+
+    const teller = (await repos.review.playableMediaFor(sessionId)).find((m) => m.party === 'teller')!;
+    expect(decodeErrors(teller.path)).toBe('');
+    const kept = execFileSync(FFPROBE, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', teller.path], { encoding: 'utf8' })
+      .trim().split('\n').map(Number);
+    // From the damaged frame to the keyframe at 2 s, nothing; the rest is all there.
+    expect(kept.filter((t) => t >= damagedAt - 0.01 && t < 1.99)).toEqual([]);
+    expect(kept.filter((t) => t < damagedAt - 0.01).length).toBeGreaterThan(25);
+    expect(kept.filter((t) => t >= 1.99).length).toBeGreaterThan(15);
+    expect(report!.checks.find((c) => c.id === 'media-presence')).toEqual({
+      id: 'media-presence',
+      passed: true,
+      reason: expect.stringMatching(/; 1 damaged moment of video \(0\.5 s\) left out of playback\.$/),
+    });
   });
 
   it('finalises a session once; a finalisation cut off half-way is done again from scratch', async () => {

@@ -3,8 +3,9 @@
  * each party's side of each segment playable in a browser and run the automatic quality
  * checks, storing both for the compliance review.
  *
- * It runs in the background, one session at a time (ffmpeg only copies packets, but the
- * machine also carries live calls), and never holds up the parties of a call. A session
+ * It runs in the background, one session at a time (ffmpeg copies packets, and decodes
+ * each video once, on one thread, to find damage: the machine also carries live calls),
+ * and never holds up the parties of a call. A session
  * whose finalisation did not complete — the server stopped or crashed, or it failed — is
  * finalised again at the next start, from scratch; a completed one is never redone.
  *
@@ -22,7 +23,8 @@ import { SYSTEM_ACTOR } from '../audit/audit-entry.ts';
 import type { Logger } from '../logger.ts';
 import { probeRecording, sha256File } from '../recording/recording-probe.ts';
 import type { EventRecord, RecordingRecord, Repositories } from '../storage/repositories.ts';
-import { probePackets, summarisePackets } from './packet-timeline.ts';
+import { damagedSpans, dropExpression, scanDecodeDamage, type DamagedSpan } from './damaged-frames.ts';
+import { parsePackets, probePackets, streamTimelines, type Packet } from './packet-timeline.ts';
 import { containerFor, partyStreams, remuxParty } from './playable-media.ts';
 import { runQualityChecks, type QualityReport } from './quality-checks.ts';
 import type { MediaFacts, RegulatedFacts, ReviewAssessment, SegmentMedia, StreamTimeline } from './review-facts.ts';
@@ -154,9 +156,11 @@ export class FinalisationService {
     const startAtMs = segmentStart(recording, events);
     const media: SegmentMedia = { segment: recording.segment, state: recording.state, startAtMs, durationMs: recording.durationMs, streams: null };
     if (recording.state !== 'sealed' && recording.state !== 'interrupted') return media;
+    let packets: Map<number, Packet[]>;
     let streams: StreamTimeline[];
     try {
-      streams = summarisePackets(recording.streams, await probePackets(this.#deps.ffprobePath, recording.path));
+      packets = parsePackets(await probePackets(this.#deps.ffprobePath, recording.path));
+      streams = streamTimelines(recording.streams, packets);
     } catch (error) {
       return { ...media, problem: firstLine(error) };
     }
@@ -164,32 +168,41 @@ export class FinalisationService {
     media.durationMs ??= Math.max(0, ...streams.map((s) => s.endMs));
     const segmentOffsetMs = startAtMs !== null && timeZeroMs !== null ? startAtMs - timeZeroMs : 0;
     await fs.mkdir(dir, { recursive: true });
-    // Both parties at once: each ffmpeg mostly waits on the disk, and a failure of one
-    // still leaves the other's file.
-    const failures = await Promise.all(
+    // Both parties at once (one decoder thread each), and a failure of one still leaves
+    // the other's file.
+    const results = await Promise.all(
       PARTIES.map((party) =>
-        this.#writePlayable(recording, party, streams, segmentOffsetMs, dir).then(
-          () => null,
-          (error: unknown) => `${party} could not be made playable: ${firstLine(error)}`,
+        this.#writePlayable(recording, party, { streams, packets }, segmentOffsetMs, dir).then(
+          (damaged) => ({ damaged, problem: null }),
+          (error: unknown) => ({ damaged: [], problem: `${party} could not be made playable: ${firstLine(error)}` }),
         ),
       ),
     );
-    const problem = failures.filter(Boolean).join('; ');
+    media.damaged = results.flatMap((r) => r.damaged);
+    const problem = results.map((r) => r.problem).filter(Boolean).join('; ');
     // The media check reports it: the reviewer could not watch this part.
     return problem ? { ...media, streams: null, problem } : media;
   }
 
-  async #writePlayable(recording: RecordingRecord, party: Role, timelines: StreamTimeline[], segmentOffsetMs: number, dir: string): Promise<void> {
+  /** Writes the party's playable file of this segment; returns the damaged video it left out. */
+  async #writePlayable(
+    recording: RecordingRecord,
+    party: Role,
+    probed: { streams: StreamTimeline[]; packets: Map<number, Packet[]> },
+    segmentOffsetMs: number,
+    dir: string,
+  ): Promise<NonNullable<SegmentMedia['damaged']>> {
     const streams = partyStreams(recording.streams, party);
-    if (!streams.audio && !streams.video) return; // the party was not in this segment
+    if (!streams.audio && !streams.video) return []; // the party was not in this segment
     const container = containerFor(streams.audio?.codecName ?? null, streams.video?.codecName ?? null);
     if (!container) throw new Error(`no browser container for ${streams.audio?.codecName ?? '-'} + ${streams.video?.codecName ?? '-'}`);
+    const damaged = streams.video ? await this.#damagedVideo(recording.path, streams.video.index, probed.packets.get(streams.video.index) ?? []) : [];
     const target = path.join(dir, `segment-${String(recording.segment).padStart(3, '0')}-${party}.${container.extension}`);
-    await remuxParty(this.#deps.ffmpegPath, recording.path, streams, container, target);
+    await remuxParty(this.#deps.ffmpegPath, recording.path, streams, container, target, dropExpression(damaged));
     const [probe, sha256, { size }] = await Promise.all([probeRecording(this.#deps.ffprobePath, target), sha256File(target), fs.stat(target)]);
     await fs.chmod(target, 0o444);
     // The remux moved the party's first packet to 0; the file starts that much into the segment.
-    const shiftMs = Math.min(...timelines.filter((t) => t.title.startsWith(`${party}-`) && t.packets > 0).map((t) => t.firstMs), Infinity);
+    const shiftMs = Math.min(...probed.streams.filter((t) => t.title.startsWith(`${party}-`) && t.packets > 0).map((t) => t.firstMs), Infinity);
     await this.#deps.repos.review.addPlayableMedia({
       sessionId: recording.sessionId,
       recordingId: recording.id,
@@ -203,6 +216,14 @@ export class FinalisationService {
       sha256,
       createdAt: new Date().toISOString(),
     });
+    return damaged.map((d) => ({ track: `${party}-video`, fromMs: d.fromMs, untilMs: d.untilMs }));
+  }
+
+  /** Where the video stream's decoding breaks, as spans to leave out of playback. */
+  async #damagedVideo(file: string, streamIndex: number, packets: Packet[]): Promise<DamagedSpan[]> {
+    const marks = await scanDecodeDamage(this.#deps.ffmpegPath, file, streamIndex);
+    // Whole milliseconds, as the decoder's frame times are read.
+    return damagedSpans(marks, packets.map((p) => ({ ms: Math.round(p.ms), key: p.key })));
   }
 
   async #regulatedFacts(sessionId: string, events: EventRecord[]): Promise<RegulatedFacts> {

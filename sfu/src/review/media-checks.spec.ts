@@ -77,6 +77,15 @@ describe('media presence', () => {
     expect(result.reason).toMatch(/^Audio and video of both parties present throughout (the one segment|all \d segments); longest pause \d+\.\d s \([a-z]+-[a-z]+\)\.$/);
   });
 
+  it('passes damaged video up to 2 s to the next keyframe, and says how much was left out of playback', () => {
+    const damaged = [{ track: 'teller-video', fromMs: 10_000, untilMs: 10_400 }, { track: 'kiosk-video', fromMs: 30_000, untilMs: 31_500 }];
+    expect(checkMediaPresence(call(60, [{ ...one, damaged }]))).toEqual({
+      id: 'media-presence',
+      passed: true,
+      reason: 'Audio and video of both parties present throughout the one segment; longest pause 1.5 s (kiosk-video); 2 damaged moments of video (1.9 s) left out of playback.',
+    });
+  });
+
   it.each([
     { name: 'a track missing', media: call(60, [withTrack(one, 'kiosk-video', null)]), reason: 'kiosk-video: not recorded at all.' },
     { name: 'a track without packets', media: call(60, [withTrack(one, 'teller-audio', { ...stream('teller-audio', 0, 0), packets: 0 })]), reason: 'teller-audio: not recorded at all.' },
@@ -103,6 +112,16 @@ describe('media presence', () => {
       reason: 'Segment 2 could not be read: Invalid data found when processing input.',
     },
     { name: 'nothing recorded', media: call(60, [{ ...seg(1, 0.5, 60), state: 'failed' }]), reason: 'No recorded segment to look at.' },
+    {
+      name: 'video damaged for 3 s before the next keyframe',
+      media: call(60, [{ ...one, damaged: [{ track: 'kiosk-video', fromMs: 20_000, untilMs: 23_000 }] }]),
+      reason: 'kiosk-video: damaged (left out of playback) for 3.0 s from +0:20.0 (segment 1).',
+    },
+    {
+      name: 'video damaged with no keyframe after it',
+      media: call(60, [{ ...one, damaged: [{ track: 'teller-video', fromMs: 50_000, untilMs: null }] }]),
+      reason: 'teller-video: damaged (left out of playback) for 10.0 s from +0:50.0 (segment 1).',
+    },
   ])('fails: $name', ({ media, reason }) => {
     expect(checkMediaPresence(media)).toEqual({ id: 'media-presence', passed: false, reason });
   });

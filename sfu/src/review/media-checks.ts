@@ -79,6 +79,8 @@ export function checkRecordingCoverage(media: MediaFacts): QualityCheck {
 
 interface Stall {
   track: string;
+  /** A pause between packets, or video that arrived damaged (see damaged-frames.ts). */
+  kind: 'pause' | 'damage';
   ms: number;
   /** Wall-clock time the stall began, epoch ms. */
   fromMs: number;
@@ -89,7 +91,8 @@ interface Stall {
  * Both parties' audio and video are present throughout: in every recorded segment each of
  * the four tracks is there, and no track goes more than 2 s without a packet, counting
  * across segment boundaries (the end of one file and the start of the next) but not the
- * time between segments, which the coverage check judges.
+ * time between segments, which the coverage check judges. Damaged video counts as missing
+ * until the next keyframe: nobody can see it.
  */
 export function checkMediaPresence(media: MediaFacts): QualityCheck {
   const id = 'media-presence';
@@ -111,15 +114,24 @@ export function checkMediaPresence(media: MediaFacts): QualityCheck {
     }
     const worst = stalls.reduce<Stall | null>((a, b) => (!a || b.ms > a.ms ? b : a), null);
     if (worst && worst.ms > MAX_GAP_MS) {
-      problems.push(`${track}: no packets for ${seconds(worst.ms)} from ${at(worst.fromMs)} (segment ${worst.segment}).`);
+      const what = worst.kind === 'damage' ? 'damaged (left out of playback)' : 'no packets';
+      problems.push(`${track}: ${what} for ${seconds(worst.ms)} from ${at(worst.fromMs)} (segment ${worst.segment}).`);
     }
     if (worst && (!longest || worst.ms > longest.ms)) longest = worst;
   }
   if (problems.length) return fail(id, problems.join(' '));
   return pass(
     id,
-    `Audio and video of both parties present throughout ${segmentCount(segments.length)}; longest pause ${seconds(longest?.ms ?? 0)}${longest ? ` (${longest.track})` : ''}.`,
+    `Audio and video of both parties present throughout ${segmentCount(segments.length)}; longest pause ${seconds(longest?.ms ?? 0)}${longest ? ` (${longest.track})` : ''}${damageNote(segments)}.`,
   );
+}
+
+/** "; 2 damaged moments of video (0.9 s) left out of playback", when there were any. */
+function damageNote(segments: SegmentMedia[]): string {
+  const spans = segments.flatMap((s) => (s.damaged ?? []).map((d) => (d.untilMs ?? s.durationMs!) - d.fromMs));
+  if (spans.length === 0) return '';
+  const total = spans.reduce((a, b) => a + b, 0);
+  return `; ${spans.length} damaged moment${spans.length > 1 ? 's' : ''} of video (${seconds(total)}) left out of playback`;
 }
 
 /**
@@ -131,7 +143,7 @@ function stallsOf(track: string, segments: SegmentMedia[]): Stall[] | null {
   const stalls: Stall[] = [];
   let seen = false;
   // The pause running at the current point, in recorded time.
-  let running: Stall = { track, ms: 0, fromMs: segments[0]!.startAtMs!, segment: segments[0]!.segment };
+  let running: Stall = { track, kind: 'pause', ms: 0, fromMs: segments[0]!.startAtMs!, segment: segments[0]!.segment };
   for (const segment of segments) {
     const start = segment.startAtMs!;
     const stream: StreamTimeline | undefined = segment.streams!.find((s) => s.title === track);
@@ -141,8 +153,12 @@ function stallsOf(track: string, segments: SegmentMedia[]): Stall[] | null {
     }
     seen = true;
     stalls.push({ ...running, ms: running.ms + stream.firstMs });
-    stalls.push({ track, ms: stream.longestGap.ms, fromMs: start + stream.longestGap.fromMs, segment: segment.segment });
-    running = { track, ms: Math.max(0, segment.durationMs! - stream.endMs), fromMs: start + stream.endMs, segment: segment.segment };
+    stalls.push({ track, kind: 'pause', ms: stream.longestGap.ms, fromMs: start + stream.longestGap.fromMs, segment: segment.segment });
+    for (const damage of (segment.damaged ?? []).filter((d) => d.track === track)) {
+      const until = damage.untilMs ?? segment.durationMs!;
+      stalls.push({ track, kind: 'damage', ms: until - damage.fromMs, fromMs: start + damage.fromMs, segment: segment.segment });
+    }
+    running = { track, kind: 'pause', ms: Math.max(0, segment.durationMs! - stream.endMs), fromMs: start + stream.endMs, segment: segment.segment };
   }
   stalls.push(running);
   return seen ? stalls : null;

@@ -12,15 +12,16 @@ const line = (stream: number, pts: string, duration = '0.020000') => `stream_ind
 
 describe('packet timeline from ffprobe', () => {
   it.each([
-    { text: 'stream_index=1|pts_time=1.250000|dts_time=1.250000|duration_time=0.050000', packet: { stream: 1, ms: 1250, durationMs: 50 } },
-    { text: 'stream_index=0|pts_time=N/A|dts_time=0.040000|duration_time=N/A', packet: { stream: 0, ms: 40, durationMs: 0 } },
-    { text: 'stream_index=3|pts_time=2.000000', packet: { stream: 3, ms: 2000, durationMs: 0 } },
+    { text: 'stream_index=1|pts_time=1.250000|dts_time=1.250000|duration_time=0.050000|flags=K_', packet: { stream: 1, ms: 1250, durationMs: 50, key: true } },
+    { text: 'stream_index=1|pts_time=1.300000|dts_time=1.300000|duration_time=0.050000|flags=__', packet: { stream: 1, ms: 1300, durationMs: 50, key: false } },
+    { text: 'stream_index=0|pts_time=N/A|dts_time=0.040000|duration_time=N/A', packet: { stream: 0, ms: 40, durationMs: 0, key: false } },
+    { text: 'stream_index=3|pts_time=2.000000', packet: { stream: 3, ms: 2000, durationMs: 0, key: false } },
     { text: 'stream_index=0|pts_time=N/A|dts_time=N/A|duration_time=0.02', packet: null },
     { text: 'garbage', packet: null },
   ])('reads "$text"', ({ text, packet }) => {
     const parsed = parsePacketLine(text);
     if (packet === null) expect(parsed).toBeNull();
-    else expect(parsed).toEqual({ stream: packet.stream, ms: expect.closeTo(packet.ms, 6), durationMs: expect.closeTo(packet.durationMs, 6) });
+    else expect(parsed).toEqual({ ...packet, ms: expect.closeTo(packet.ms, 6), durationMs: expect.closeTo(packet.durationMs, 6) });
   });
 
   it('finds each stream\'s first packet, end and longest pause, whatever order the file interleaves them in', () => {

@@ -9,21 +9,23 @@ import type { StreamTimeline } from './review-facts.ts';
 
 const run = promisify(execFile);
 
-/** ffprobe's packets as `stream_index=0|pts_time=0.020000|dts_time=…|duration_time=0.020000` lines. */
+/** ffprobe's packets as `stream_index=0|pts_time=0.020000|dts_time=…|duration_time=0.020000|flags=K_` lines. */
 export async function probePackets(ffprobe: string, file: string): Promise<string> {
   const { stdout } = await run(
     ffprobe,
-    ['-v', 'error', '-of', 'compact=p=0', '-show_entries', 'packet=stream_index,pts_time,dts_time,duration_time', file],
+    ['-v', 'error', '-of', 'compact=p=0', '-show_entries', 'packet=stream_index,pts_time,dts_time,duration_time,flags', file],
     // A 10-minute call has ~85,000 packets of ~70 bytes each.
     { maxBuffer: 512 * 1024 * 1024 },
   );
   return stdout;
 }
 
-interface Packet {
+export interface Packet {
   stream: number;
   ms: number;
   durationMs: number;
+  /** A keyframe (ffprobe's K flag): decoding can start again here. */
+  key: boolean;
 }
 
 /** One packet line; null for lines without a usable time (ffprobe prints N/A). */
@@ -36,23 +38,35 @@ export function parsePacketLine(line: string): Packet | null {
   const seconds = Number.isFinite(time) ? time : fallback;
   if (!Number.isInteger(stream) || !Number.isFinite(seconds)) return null;
   const duration = Number(fields.get('duration_time') ?? NaN);
-  return { stream, ms: seconds * 1000, durationMs: Number.isFinite(duration) ? duration * 1000 : 0 };
+  const key = fields.get('flags')?.startsWith('K') ?? false;
+  return { stream, ms: seconds * 1000, durationMs: Number.isFinite(duration) ? duration * 1000 : 0, key };
 }
 
-/** Each stream's timeline from ffprobe's packet list; a stream without packets has `packets: 0`. */
-export function summarisePackets(streams: RecordingStream[], packetLines: string): StreamTimeline[] {
-  const times = new Map<number, Packet[]>(streams.map((s) => [s.index, []]));
+/** ffprobe's packet list, per stream index, each in time order. */
+export function parsePackets(packetLines: string): Map<number, Packet[]> {
+  const packets = new Map<number, Packet[]>();
   for (const line of packetLines.split('\n')) {
     const packet = line.trim() ? parsePacketLine(line.trim()) : null;
-    if (packet) times.get(packet.stream)?.push(packet);
+    if (!packet) continue;
+    if (!packets.has(packet.stream)) packets.set(packet.stream, []);
+    packets.get(packet.stream)!.push(packet);
   }
-  return streams.map((stream) => timelineOf(stream, times.get(stream.index)!));
+  for (const list of packets.values()) list.sort((a, b) => a.ms - b.ms);
+  return packets;
 }
 
-function timelineOf(stream: RecordingStream, packets: Packet[]): StreamTimeline {
+/** Each stream's timeline; a stream without packets has `packets: 0`. */
+export function streamTimelines(streams: RecordingStream[], packets: Map<number, Packet[]>): StreamTimeline[] {
+  return streams.map((stream) => timelineOf(stream, packets.get(stream.index) ?? []));
+}
+
+export function summarisePackets(streams: RecordingStream[], packetLines: string): StreamTimeline[] {
+  return streamTimelines(streams, parsePackets(packetLines));
+}
+
+function timelineOf(stream: RecordingStream, sorted: Packet[]): StreamTimeline {
   const title = stream.title ?? `${stream.codecType}-${stream.index}`;
-  if (packets.length === 0) return { title, codecType: stream.codecType, packets: 0, firstMs: 0, endMs: 0, longestGap: { fromMs: 0, ms: 0 } };
-  const sorted = [...packets].sort((a, b) => a.ms - b.ms);
+  if (sorted.length === 0) return { title, codecType: stream.codecType, packets: 0, firstMs: 0, endMs: 0, longestGap: { fromMs: 0, ms: 0 } };
   let longestGap = { fromMs: sorted[0]!.ms, ms: 0 };
   for (let i = 1; i < sorted.length; i++) {
     const gap = sorted[i]!.ms - sorted[i - 1]!.ms;

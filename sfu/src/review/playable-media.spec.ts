@@ -35,8 +35,10 @@ describe('playable media', () => {
     const streams = partyStreams(RECORDED, 'teller');
     const args = remuxArguments('/rec/segment-001.mkv', streams, containerFor('opus', 'h264')!, '/play/segment-001-teller.mp4.partial');
     expect(args.join(' ')).toBe(
-      '-hide_banner -nostdin -v error -i /rec/segment-001.mkv -map 0:2 -map 0:3 -c copy -map_metadata -1 -avoid_negative_ts make_zero -movflags +faststart -f mp4 -y /play/segment-001-teller.mp4.partial',
+      '-hide_banner -nostdin -v error -copyts -i /rec/segment-001.mkv -map 0:2 -map 0:3 -c copy -map_metadata -1 -avoid_negative_ts make_zero -movflags +faststart -f mp4 -y /play/segment-001-teller.mp4.partial',
     );
+    const dropping = remuxArguments('in.mkv', streams, containerFor('opus', 'h264')!, 'out', 'between(n\\,7\\,12)');
+    expect(dropping.slice(dropping.indexOf('-bsf:v'), dropping.indexOf('-bsf:v') + 2)).toEqual(['-bsf:v', 'noise=drop=between(n\\,7\\,12)']);
     expect(remuxArguments('in.mkv', partyStreams(RECORDED, 'kiosk'), containerFor('opus', 'vp8')!, 'out')).toEqual(expect.arrayContaining(['-cues_to_front', '1', '-f', 'webm']));
   });
 

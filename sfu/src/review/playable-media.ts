@@ -13,6 +13,9 @@
  * The index goes at the front (MP4 faststart, WebM cues first) so that a browser can seek
  * with one range request.
  *
+ * Damaged video frames, which would stop the browser's player, are left out up to the next
+ * keyframe (see damaged-frames.ts).
+ *
  * Each file starts at its own time zero: ffmpeg shifts the party's first packet to 0
  * (MP4 players treat a later first timestamp inconsistently). `shiftMs` says by how much,
  * so that file time t is segment time t + shiftMs.
@@ -61,14 +64,22 @@ export function containerFor(audioCodec: string | null, videoCodec: string | nul
   return null;
 }
 
-/** ffmpeg's arguments to copy these streams of `source` into `target`, first packet at time 0. */
-export function remuxArguments(source: string, streams: PartyStreams, container: Container, target: string): string[] {
+/**
+ * ffmpeg's arguments to copy these streams of `source` into `target`, first packet at
+ * time 0, leaving out the video packets that `dropVideo` (a `noise` filter expression,
+ * see damaged-frames.ts) selects.
+ */
+export function remuxArguments(source: string, streams: PartyStreams, container: Container, target: string, dropVideo: string | null = null): string[] {
   const maps = [streams.audio, streams.video].filter((s): s is RecordingStream => s !== null).flatMap((s) => ['-map', `0:${s.index}`]);
   return [
     '-hide_banner', '-nostdin', '-v', 'error',
+    // The source's timestamps as they are: the output is then shifted by exactly the
+    // party's first packet time (make_zero below), which is how its offset is computed.
+    '-copyts',
     '-i', source,
     ...maps,
     '-c', 'copy',
+    ...(dropVideo && streams.video ? ['-bsf:v', `noise=drop=${dropVideo}`] : []),
     // Keep the track titles, drop the segment's global tags (SDP session name and the like).
     '-map_metadata', '-1',
     '-avoid_negative_ts', 'make_zero',
@@ -82,10 +93,17 @@ export function remuxArguments(source: string, streams: PartyStreams, container:
  * Writes the party's playable file next to its final name and renames it into place, so
  * that a file under the final name is always complete.
  */
-export async function remuxParty(ffmpeg: string, source: string, streams: PartyStreams, container: Container, target: string): Promise<void> {
+export async function remuxParty(
+  ffmpeg: string,
+  source: string,
+  streams: PartyStreams,
+  container: Container,
+  target: string,
+  dropVideo: string | null = null,
+): Promise<void> {
   const partial = `${target}.partial`;
   try {
-    await run(ffmpeg, remuxArguments(source, streams, container, partial), { maxBuffer: 16 * 1024 * 1024 });
+    await run(ffmpeg, remuxArguments(source, streams, container, partial, dropVideo), { maxBuffer: 16 * 1024 * 1024 });
     await fs.rename(partial, target);
   } catch (error) {
     await fs.rm(partial, { force: true });

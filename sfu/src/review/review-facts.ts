@@ -74,6 +74,11 @@ export interface SegmentMedia {
   streams: StreamTimeline[] | null;
   /** Why the file could not be read, when it could not. */
   problem?: string;
+  /**
+   * Video the decoder found damaged (lost packets), from the damaged frame to the next
+   * keyframe (null: none followed), ms from the file's time zero; left out of playback.
+   */
+  damaged?: Array<{ track: string; fromMs: number; untilMs: number | null }>;
 }
 
 export interface MediaFacts {
