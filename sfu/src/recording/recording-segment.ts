@@ -27,6 +27,9 @@ export function segmentFiles(dir: string, segment: number): SegmentFiles {
   return { mkv: `${base}.mkv`, sdp: `${base}.sdp`, log: `${base}.ffmpeg.log`, pid: ffmpegPidFileOf(`${base}.mkv`) };
 }
 
+/** How often, once recording, the recorder asks for a keyframe (a small cost in bitrate). */
+const KEYFRAME_INTERVAL_MS = 4000;
+
 interface Feed {
   transport: types.PlainTransport;
   consumer: types.Consumer;
@@ -133,7 +136,9 @@ export class RecordingSegment {
 
   /**
    * The file must start on a keyframe: ask for one every second until ffmpeg has opened
-   * its output (its probing can swallow the first).
+   * its output (its probing can swallow the first). After that, keep asking every few
+   * seconds: browsers send keyframes only when asked, and a frame damaged by a lost packet
+   * would otherwise spoil the picture until the next one.
    */
   #requestKeyFramesUntilOpened(ffmpeg: FfmpegProcess): void {
     const request = () => {
@@ -146,6 +151,7 @@ export class RecordingSegment {
     ffmpeg.once('output-opened', () => {
       request();
       this.#stopKeyFrames();
+      this.#keyframeTimer = setInterval(request, KEYFRAME_INTERVAL_MS);
     });
   }
 
