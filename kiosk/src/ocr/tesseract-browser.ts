@@ -12,11 +12,6 @@ const ASSETS = {
   langPath: (model: '4.0.0' | '4.0.0_best_int') => `/ocr/lang/${model}`,
 };
 
-export interface TextRecognition {
-  text: string;
-  confidence: number;
-}
-
 let handwritingWorker: Promise<Worker> | null = null;
 
 /** The chi_sim worker that reads the customer's handwritten acknowledgement. */
@@ -27,16 +22,6 @@ export function handwritingRecognizer(): Promise<Worker> {
     langPath: ASSETS.langPath('4.0.0_best_int'),
     cacheMethod: 'none',
     gzip: true,
-  }).then(async (worker) => {
-    // Handwriting is one line of text.
-    await worker.setParameters({ tessedit_pageseg_mode: '7' as never, user_defined_dpi: '300' });
-    return worker;
   });
   return handwritingWorker;
-}
-
-export async function recognizeHandwriting(image: Blob): Promise<TextRecognition> {
-  const worker = await handwritingRecognizer();
-  const { data } = await worker.recognize(image);
-  return { text: data.text.replace(/\s+/g, ''), confidence: data.confidence / 100 };
 }

@@ -19,7 +19,9 @@ import {
   type SuitabilityResult,
   type UploadedEvidence,
 } from '@vtm/shared';
-import { recognizeHandwriting } from '../ocr/tesseract-browser.ts';
+import { handwritingRecognizer } from '../ocr/tesseract-browser.ts';
+import { recogniseHandwriting, tesseractRecognizer } from '../signing/handwriting-recognition.ts';
+import type { ConfirmedHandwriting } from '../signing/types.ts';
 import { kioskDocumentReader, type ReaderStatus } from '../ocr/browser-recognizer.ts';
 import {
   chooseDocument,
@@ -345,10 +347,13 @@ export class KioskSession {
   }
 
   /** The handwritten sentence: recognised here, stored with its strokes, scored against what was asked. */
-  async submitAcknowledgement(written: { strokes: Strokes; png: Blob }): Promise<void> {
+  async submitAcknowledgement(written: ConfirmedHandwriting): Promise<void> {
     if (!this.acknowledgement) return;
     const expected = this.acknowledgement.sentence['zh-CN'];
-    const recognised = await recognizeHandwriting(written.png).catch(() => ({ text: '', confidence: 0 }));
+    // The grid's rows are lined up into one line first: the recogniser reads one line of text.
+    const recognised = await handwritingRecognizer()
+      .then((worker) => recogniseHandwriting(written, expected, tesseractRecognizer(worker)))
+      .catch(() => ({ text: '' }));
     const [image, strokes] = await Promise.all([
       this.#upload('acknowledgement-image', written.png, 'image/png'),
       this.#upload('acknowledgement-strokes', JSON.stringify(written.strokes), 'application/json'),
@@ -356,7 +361,7 @@ export class KioskSession {
     await this.party.connection.signaling.request('acknowledgement.submit', {
       imageEvidenceId: image.evidenceId,
       strokesEvidenceId: strokes.evidenceId,
-      recognisedText: recognised.text.slice(0, 200),
+      recognisedText: recognised.text.replace(/\s+/g, '').slice(0, 200),
       matchScore: acknowledgementMatchScore(expected, recognised.text).score,
     });
     this.acknowledgement.state = 'submitted';
