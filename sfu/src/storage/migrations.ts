@@ -306,4 +306,30 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'review decisions (append-only); retention purge marker',
+    sql: `
+      -- A reviewer's decision on a session. A later decision adds a row; none is ever
+      -- changed or removed, so the history of a review is the table itself.
+      CREATE TABLE review_decisions (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT NOT NULL REFERENCES sessions (id),
+        decision    TEXT NOT NULL CHECK (decision IN ('approved', 'rejected', 'follow-up')),
+        comment     TEXT NOT NULL CHECK (length(trim(comment)) > 0),
+        reviewer    TEXT NOT NULL,
+        decided_at  TEXT NOT NULL
+      );
+      CREATE INDEX review_decisions_session ON review_decisions (session_id, id);
+      CREATE TRIGGER review_decisions_no_update BEFORE UPDATE ON review_decisions
+      BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
+      CREATE TRIGGER review_decisions_no_delete BEFORE DELETE ON review_decisions
+      BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
+
+      -- Set when retention removed the session's media, images and personal data; the
+      -- session row, its outcome, events and audit entries stay.
+      ALTER TABLE sessions ADD COLUMN purged_at TEXT;
+      CREATE INDEX sessions_ended ON sessions (ended_at);
+    `,
+  },
 ];

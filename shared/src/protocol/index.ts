@@ -4,3 +4,4 @@ export * from './http.ts';
 export * from './auth.ts';
 export * from './evidence.ts';
 export * from './audit.ts';
+export * from './review.ts';
