@@ -1,7 +1,8 @@
 /**
  * Identity-document reading, platform-neutral: pure image functions, document finding and
  * classification, field layout, text cleaning, and the reader over an injected recogniser.
- * Node adapters (decoding, tesseract.js workers) are in `./node/`, imported only by Node code.
+ * The tesseract.js engines (`./tesseract-engines.ts`) serve both platforms; Node adapters
+ * (decoding, worker threads on local models) are in `./node/`, imported only by Node code.
  */
 export * from './image.ts';
 export * from './geometry.ts';
@@ -15,3 +16,4 @@ export * from './capture.ts';
 export * from './parse.ts';
 export * from './recognizer.ts';
 export * from './reader.ts';
+export * from './tesseract-engines.ts';
