@@ -17,13 +17,14 @@ export function normaliseOcrText(text: string): string {
   return text.normalize('NFKC').replace(/\s+/g, '');
 }
 
+/** The characters of a name in some recognised text: hanzi and the middle dot only. */
+export function nameCharacters(text: string): string[] {
+  return [...normaliseOcrText(text).replace(NAME_DOTS, '·')].filter((c) => HAN.test(c) || c === '·');
+}
+
 /** A name as printed: hanzi and the middle dot only (a '·' at either end is noise). */
 export function cleanChineseName(text: string): string {
-  const t = normaliseOcrText(text).replace(NAME_DOTS, '·');
-  return [...t]
-    .filter((c) => HAN.test(c) || c === '·')
-    .join('')
-    .replace(/^·+|·+$/g, '');
+  return nameCharacters(text).join('').replace(/^·+|·+$/g, '');
 }
 
 /** 男 or 女 when exactly one of them was read, else null. */

@@ -3,7 +3,7 @@ import { blockingFailures, formatTd3Mrz, findCheck } from '../domain/identity/in
 import { grayImage, type Rect, type RgbaImage } from './image.ts';
 import { NORMALISED_SIZE, type DocumentKind } from './layout.ts';
 import type { PreparedDocument } from './prepare.ts';
-import { DocumentReader, type DocumentReading } from './reader.ts';
+import { DocumentReader, voteCharacters, type DocumentReading } from './reader.ts';
 import type { Recognition, RecognizeOptions, Recognizer } from './recognizer.ts';
 
 /**
@@ -216,5 +216,21 @@ describe('DocumentReader (passport)', () => {
     const fake = new FakeRecognizer({ ...script, 1300: { 'eng/legacy': line1Read } });
     const reading = await new DocumentReader(fake).readPrepared(documentWith('passport-td3', bars), { today: TODAY });
     expect(field(reading, 'givenNames')).toBe('NEIHUA');
+  });
+});
+
+describe('voteCharacters', () => {
+  const reading = (text: string, confidences: number[]) => [...text].map((char, i) => ({ char, confidence: confidences[i] ?? 90 }));
+
+  it('takes, character by character, the reading with the most summed confidence', () => {
+    // 颖 read as 颗 once with high confidence, as 颖 twice with less: two readings outweigh one.
+    expect(voteCharacters([reading('赵颗', [99, 92]), reading('赵颖', [99, 89]), reading('赵颖', [99, 60])])).toBe('赵颖');
+    // One confident reading outweighs a doubtful one.
+    expect(voteCharacters([reading('郭亮确', [99, 99, 40]), reading('郭亮磊', [99, 99, 99])])).toBe('郭亮磊');
+  });
+
+  it('lets only readings of the most common length vote, and ignores empty ones', () => {
+    expect(voteCharacters([reading('赵上颖', [99, 95, 89]), reading('赵颖', [99, 80]), reading('赵颖', [99, 80]), [], []])).toBe('赵颖');
+    expect(voteCharacters([[], []])).toBe('');
   });
 });
