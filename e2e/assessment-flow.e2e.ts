@@ -10,50 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from './support/ffprobe.ts';
 import { getAs, signIn } from './support/api.ts';
 import { sign, writeInGrid } from './support/drawing.ts';
-import type { Browser, Page } from 'playwright-core';
-import { RISK_QUESTIONNAIRE_V1, buildSignedDocument, documentHash, findProduct, scoreAssessment, type Question } from '@vtm/shared';
+import type { Browser } from 'playwright-core';
+import { RISK_QUESTIONNAIRE_V1, buildSignedDocument, documentHash, findProduct, scoreAssessment } from '@vtm/shared';
 import { artifactDir } from './support/artifacts.ts';
 import { waitForRemoteMedia } from './support/browser.ts';
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
-import { callAndAccept, openKioskAndConsole, sessionDetail, waitForSealedRecording, type CallPages } from './support/call-flow.ts';
+import { callAndAccept, openKioskAndConsole, sessionDetail, waitForSealedRecording } from './support/call-flow.ts';
+import { answerEveryQuestion, verifyIdentity } from './support/regulated-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
-
-type Pick = 'most-adventurous' | 'most-cautious';
-
-/** The option a customer of this kind taps for a question. */
-function choose(question: Question, pick: Pick): string {
-  const candidates = question.options.filter((o) => question.kind === 'single' || !o.exclusive || question.options.length === 1);
-  const sorted = [...(candidates.length ? candidates : question.options)].sort((a, b) => a.score - b.score);
-  return (pick === 'most-adventurous' ? sorted.at(-1) : sorted[0])!.id;
-}
-
-async function answerEveryQuestion(pages: CallPages, pick: Pick, screenshotsTo?: string): Promise<Record<string, string>> {
-  const chosen: Record<string, string> = {};
-  await pages.teller.getByTestId('begin-questionnaire').click();
-  for (const question of RISK_QUESTIONNAIRE_V1.questions) {
-    await pages.teller.locator(`[data-testid="teller-question"][data-question-id="${question.id}"] [data-testid="show-question"]`).click();
-    const onKiosk = pages.kiosk.locator(`[data-testid="question"][data-question-id="${question.id}"]`);
-    await onKiosk.waitFor();
-    if (screenshotsTo && question === RISK_QUESTIONNAIRE_V1.questions[1]) {
-      await pages.kiosk.screenshot({ path: path.join(screenshotsTo, 'kiosk-question.png') });
-    }
-    const optionId = choose(question, pick);
-    chosen[question.id] = optionId;
-    await onKiosk.locator(`[data-testid="option"][data-option-id="${optionId}"]`).click();
-    if (question.kind === 'multiple') await onKiosk.getByTestId('confirm-answer').click();
-    await pages.teller.locator(`[data-testid="teller-question"][data-question-id="${question.id}"] [data-testid="teller-answer"]`).waitFor();
-  }
-  return chosen;
-}
-
-async function verifyIdentity(teller: Page): Promise<void> {
-  const step = teller.getByTestId('identity-step');
-  for (const label of ['Face matches the ID photo', 'Document appears genuine', 'Document is valid (not expired)']) {
-    await step.getByLabel(label).check();
-  }
-  await step.getByRole('button', { name: 'Identity verified' }).click();
-  await teller.locator('[data-testid="identity-step"][data-state="verified"]').waitFor();
-}
 
 describe('teller-driven risk assessment', () => {
   let server: TestServer;
@@ -86,7 +50,9 @@ describe('teller-driven risk assessment', () => {
     await pages.teller.getByRole('button', { name: 'Take still (1)' }).waitFor();
     await pages.teller.getByTestId('connection-quality').and(pages.teller.locator('[data-grade="good"], [data-grade="fair"]')).waitFor();
 
-    const chosen = await answerEveryQuestion(pages, 'most-adventurous', dir);
+    const chosen = await answerEveryQuestion(pages, 'most-adventurous', async () => {
+      await pages.kiosk.screenshot({ path: path.join(dir, 'kiosk-question.png') });
+    });
     const expected = scoreAssessment(
       RISK_QUESTIONNAIRE_V1,
       Object.entries(chosen).map(([questionId, optionId]) => ({ questionId, optionIds: [optionId] })),

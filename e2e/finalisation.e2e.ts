@@ -11,29 +11,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { SessionDetail } from '@vtm/shared';
 import { getAs, signIn } from './support/api.ts';
 import { artifactDir } from './support/artifacts.ts';
 import { waitForRemoteMedia } from './support/browser.ts';
-import { callAndAccept, openKioskAndConsole, sessionDetail } from './support/call-flow.ts';
+import { callAndAccept, openKioskAndConsole, waitForFinalisation } from './support/call-flow.ts';
 import { probe, sha256 } from './support/ffprobe.ts';
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 const CALL_SECONDS = Number(process.env['FINALISATION_CALL_SECONDS'] ?? 8);
-
-/** Polls the session until its finalisation is done (or failed, which fails the test). */
-async function waitForFinalisation(baseUrl: string, sessionId: string, timeoutMs = 120_000): Promise<SessionDetail> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const detail = await sessionDetail(baseUrl, sessionId);
-    if (detail.finalisation?.state === 'done') return detail;
-    if (detail.finalisation?.state === 'failed') throw new Error(`finalisation failed: ${detail.finalisation.error}`);
-    if (Date.now() > deadline) throw new Error(`not finalised: ${JSON.stringify(detail.finalisation)}`);
-    // Each look at a session's detail is audited: do not poll too often.
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 interface Played {
   error: string | null;

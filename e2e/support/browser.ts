@@ -6,9 +6,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
-export async function launchBrowser(options: { fakeVideoFile?: string } = {}): Promise<Browser> {
+export async function launchBrowser(options: { fakeVideoFile?: string; executablePath?: string; args?: string[] } = {}): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: options.executablePath ?? CHROMIUM,
     headless: true,
     args: [
       '--no-sandbox',
@@ -22,6 +22,7 @@ export async function launchBrowser(options: { fakeVideoFile?: string } = {}): P
       '--use-fake-device-for-media-stream',
       '--autoplay-policy=no-user-gesture-required',
       ...(options.fakeVideoFile ? [`--use-file-for-fake-video-capture=${options.fakeVideoFile}`] : []),
+      ...(options.args ?? []),
     ],
   });
 }

@@ -100,6 +100,19 @@ export async function waitForSealedRecording(baseUrl: string, sessionId: string,
   }
 }
 
+/** Polls the session until its finalisation is done (or failed, which throws). */
+export async function waitForFinalisation(baseUrl: string, sessionId: string, timeoutMs = 120_000): Promise<SessionDetail> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const detail = await sessionDetail(baseUrl, sessionId);
+    if (detail.finalisation?.state === 'done') return detail;
+    if (detail.finalisation?.state === 'failed') throw new Error(`finalisation failed: ${detail.finalisation.error}`);
+    if (Date.now() > deadline) throw new Error(`not finalised: ${JSON.stringify(detail.finalisation)}`);
+    // Each look at a session's detail is audited: do not poll too often.
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 export async function mediaStats(baseUrl: string) {
   const { status, body } = await getAs<unknown>(baseUrl, 'admin1', '/api/media/stats');
   if (status !== 200) throw new Error(`media stats: HTTP ${status}`);

@@ -35,7 +35,13 @@ const EnvSchema = z
     /** The address customers' phones reach the server at, for the receipt's QR code. */
     PUBLIC_URL: z.url().optional(),
     KIOSK_IDLE_TIMEOUT_S: z.coerce.number().int().min(2).max(3600).default(90),
+    /** Seconds a kiosk whose connection dropped mid-session may take to rejoin it. */
+    RECONNECT_GRACE_S: z.coerce.number().min(0).max(600).default(30),
+    /** Seconds a teller whose connection dropped may take to rejoin before the customer is requeued (< 5). */
+    TELLER_RECONNECT_GRACE_S: z.coerce.number().min(0).max(4).default(2),
     SEED_PASSWORD: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(10).optional()),
+    /** Years a session's media, images and personal data are kept after it ends (BaFin: 5). */
+    RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5),
   })
   .refine((env) => env.RTC_MIN_PORT < env.RTC_MAX_PORT, 'RTC_MIN_PORT must be below RTC_MAX_PORT')
   .refine(
@@ -77,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     logLevel: e.LOG_LEVEL,
     seedPassword: e.SEED_PASSWORD,
     kiosk: { idleTimeoutSeconds: e.KIOSK_IDLE_TIMEOUT_S },
+    reconnect: { kioskGraceMs: e.RECONNECT_GRACE_S * 1000, tellerGraceMs: e.TELLER_RECONNECT_GRACE_S * 1000 },
+    retention: { years: e.RETENTION_YEARS },
     publicUrl: e.PUBLIC_URL ?? `${e.HTTPS ? 'https' : 'http'}://${e.ANNOUNCED_IP ?? firstLanAddress() ?? 'localhost'}:${e.PORT}`,
     staticDir: {
       kiosk: path.join(e.STATIC_DIR ?? path.join(repoRoot, 'kiosk'), 'dist'),

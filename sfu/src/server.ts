@@ -20,6 +20,8 @@ import { ReceiptService } from './receipt/receipt.service.ts';
 import { CustomerIdentityService } from './customers/customer-identity.service.ts';
 import { RecordingService } from './recording/recording.service.ts';
 import { FinalisationService } from './review/finalisation.service.ts';
+import { ReviewService } from './review/review.service.ts';
+import { EvidenceExportService } from './review/export/evidence-export.service.ts';
 import { SessionService } from './sessions/session.service.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
 import { createSqliteRepositories } from './storage/sqlite/index.ts';
@@ -52,7 +54,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const auth = new AuthService(repos, audit);
   const seeded = await auth.seedIfEmpty(config.seedPassword);
   if (seeded) announceSeedUsers(seeded, logger);
-  const sessions = new SessionService({ repos, audit, workers, recording, listen: config.rtc, logger });
+  const sessions = new SessionService({ repos, audit, workers, recording, listen: config.rtc, reconnect: config.reconnect, logger });
   const interrupted = await sessions.closeInterrupted();
   if (interrupted.length) logger.warn({ sessions: interrupted.length }, 'closed sessions interrupted by an earlier crash');
   // Playable media and quality checks for each session once it has ended, in the background.
@@ -72,7 +74,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const receipts = new ReceiptService({ repos, evidence, publicUrl: config.publicUrl });
   const customers = new CustomerIdentityService({ repos, evidence });
   sessions.useEvidence(evidence, receipts, customers);
-  const app = createHttpApp({ auth, audit, evidence, receipts, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
+  const review = new ReviewService({ repos, audit });
+  const evidenceExport = new EvidenceExportService({ repos, audit, detailFor: (sessionId) => review.detailFor(sessionId) });
+  const app = createHttpApp({ auth, audit, evidence, receipts, review, evidenceExport, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
   const server = config.tls
     ? https.createServer(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress]), app)
     : http.createServer(app);

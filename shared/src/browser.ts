@@ -5,3 +5,4 @@ export * from './call/call-stats.ts';
 export * from './call/connect.ts';
 export * from './call/call-party.svelte.ts';
 export * from './call/diagnostics.ts';
+export * from './call/reconnection.ts';

@@ -4,7 +4,7 @@
  * → ended → back to the start. Outside a call, a customer who walks away is noticed and
  * every trace of them wiped.
  */
-import { CallParty, receiveCapabilities, SignalingRequestError } from '@vtm/shared/browser';
+import { CallParty, receiveCapabilities, SignalingRequestError, type RejoinReply } from '@vtm/shared/browser';
 import {
   KIOSK_UPLOAD_TOKEN_HEADER,
   acknowledgementMatchScore,
@@ -82,6 +82,8 @@ export class KioskSession {
   acknowledgement = $state<(NotificationData<'acknowledgement.requested'> & { state: 'writing' | 'submitted' | 'accepted' }) | null>(null);
   signature = $state<(NotificationData<'signature.requested'> & { submitted: boolean }) | null>(null);
   receipt = $state<NotificationData<'receipt.ready'> | null>(null);
+  /** The teller was lost mid-session: the customer waits for the next one, who resumes it. */
+  tellerLost = $state(false);
   largeText = $state(false);
   /** Seconds left before an idle kiosk wipes the customer's data; null when not counting. */
   idleSecondsLeft = $state<number | null>(null);
@@ -126,6 +128,13 @@ export class KioskSession {
     const { signaling } = await this.party.connect();
     signaling.on('queue.position', (position) => (this.queuePosition = position));
     signaling.on('session.accepted', (data) => void this.#onAccepted(data));
+    signaling.on('session.requeued', ({ position }) => {
+      // The camera stays on and keeps sending (it is recorded); the next teller resumes.
+      this.tellerLost = true;
+      this.tellerName = '';
+      this.queuePosition = position;
+      this.screen = 'waiting';
+    });
     signaling.on('session.ended', ({ by }) => this.#finish(by));
     signaling.on('identity.recorded', ({ verified }) => (this.identity = verified));
     signaling.on('question.shown', (shown) => {
@@ -156,12 +165,20 @@ export class KioskSession {
       this.receipt = receipt;
       this.#receiptToken = this.#uploadToken;
     });
-    signaling.onClose(() => {
+    // A dropped connection during a session is rejoined by the party (see CallParty);
+    // only when there is nothing to rejoin does the kiosk start over.
+    this.party.onRejoined = (reply) => this.#rejoined(reply);
+    this.party.onLost = (reason) => {
+      if (this.sessionId && reason !== 'closed') {
+        // The session ended while the kiosk was away.
+        this.#finish(null);
+        return;
+      }
       this.#release();
       this.errorKey = 'connectionLost';
       this.screen = 'error';
       setTimeout(() => void this.connect().then(() => (this.errorKey = null), () => {}), 2000);
-    });
+    };
     this.screen = 'attract';
   }
 
@@ -175,6 +192,7 @@ export class KioskSession {
     });
     this.sessionId = sessionId;
     this.#uploadToken = uploadToken;
+    this.party.session = { sessionId, token: uploadToken };
     this.screen = 'consent';
     this.#idle?.start();
   }
@@ -185,6 +203,7 @@ export class KioskSession {
       this.#idle?.stop();
       this.#forgetCustomer();
       this.sessionId = null;
+      this.party.session = null;
       this.screen = 'declined';
       return;
     }
@@ -403,7 +422,8 @@ export class KioskSession {
   }
 
   async hangUp(): Promise<void> {
-    if (this.sessionId) await this.party.connection.signaling.request('session.hangup', {});
+    // While reconnecting the request cannot go out: the server ends the session when its grace runs out.
+    if (this.sessionId) await this.party.connection.signaling.request('session.hangup', {}).catch(() => {});
     this.#finish('kiosk');
   }
 
@@ -413,6 +433,8 @@ export class KioskSession {
     this.idleSecondsLeft = null;
     this.#release();
     this.sessionId = null;
+    this.party.session = null;
+    this.tellerLost = false;
     this.tellerName = '';
     this.endedBy = null;
     this.receipt = null;
@@ -421,18 +443,47 @@ export class KioskSession {
     this.screen = this.party.connected ? 'attract' : 'connecting';
   }
 
-  async #onAccepted({ tellerName, videoCodec }: NotificationData<'session.accepted'>): Promise<void> {
+  async #onAccepted({ tellerName, videoCodec, resumed }: NotificationData<'session.accepted'>): Promise<void> {
     // In a call the teller looks after the customer: no idle timeout.
     this.#idle?.stop();
     this.idleSecondsLeft = null;
     this.tellerName = tellerName;
+    this.tellerLost = false;
     this.screen = 'in-call';
-    await this.party.startMedia(videoCodec);
+    // A teller taking over after the first was lost: the kiosk's media never stopped.
+    if (!resumed) await this.party.startMedia(videoCodec);
+  }
+
+  /** Back in the session on a new connection: the server says where things stand. */
+  #rejoined(reply: RejoinReply): void {
+    if (reply.queuePosition) this.queuePosition = reply.queuePosition;
+    if (reply.tellerName) this.tellerName = reply.tellerName;
+    const view = reply.kioskView;
+    if (view) {
+      this.identity = view.identity;
+      this.question = view.question;
+      this.answerSent = view.answered;
+      this.assessment = view.assessment;
+      this.suitability = view.suitability;
+      this.disclosure = view.disclosure;
+      this.disclosureConfirmed = view.disclosureConfirmed;
+      this.acknowledgement = view.acknowledgement;
+      this.signature = view.signature;
+    }
+    if (reply.state === 'in-call') this.screen = 'in-call';
+    else if (reply.state === 'waiting' && this.screen === 'in-call') this.screen = 'waiting';
+  }
+
+  /** The network dropped and the kiosk is getting back into the session (or its media is). */
+  get reconnecting(): boolean {
+    return this.party.link === 'reconnecting' || (this.screen === 'in-call' && this.party.mediaLink === 'interrupted');
   }
 
   #finish(by: Role | null): void {
     this.#release();
     this.sessionId = null;
+    this.party.session = null;
+    this.tellerLost = false;
     this.endedBy = by;
     this.#forgetCustomer();
     this.screen = 'ended';

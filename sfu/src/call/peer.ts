@@ -10,6 +10,8 @@ import { notFound } from '../errors.ts';
 /** What a peer needs from its signaling connection. */
 export interface PeerChannel {
   notify<N extends NotificationName>(name: N, data: NotificationData<N>): void;
+  /** Closes the connection (a peer replaced by its own rejoin on a new one). */
+  close?(): void;
 }
 
 export class Peer {
@@ -46,6 +48,15 @@ export class Peer {
 
   get transportIds(): string[] {
     return [...this.#transports.keys()];
+  }
+
+  get sendTransport(): types.WebRtcTransport | undefined {
+    return [...this.#transports.values()].find((t) => t.appData['direction'] === 'send');
+  }
+
+  /** This peer's connection was taken over by a rejoin on a new one: it stops mattering. */
+  disconnect(): void {
+    this.#channel.close?.();
   }
 
   get recvTransport(): types.WebRtcTransport | undefined {

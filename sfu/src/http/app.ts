@@ -20,9 +20,14 @@ import { authenticate } from './authentication.ts';
 import { healthController } from './health.controller.ts';
 import { kioskConfigController } from './kiosk-config.controller.ts';
 import { ocrAssetsController } from './ocr-assets.controller.ts';
+import { openapiController } from './openapi.controller.ts';
 import { mediaStatsController } from './media-stats.controller.ts';
 import { sessionsController } from './sessions.controller.ts';
 import { playbackController } from '../review/playback.controller.ts';
+import { reviewController } from '../review/review.controller.ts';
+import type { ReviewService } from '../review/review.service.ts';
+import { exportController } from '../review/export/export.controller.ts';
+import type { EvidenceExportService } from '../review/export/evidence-export.service.ts';
 
 const STATUS_BY_CODE: Record<string, number> = {
   'bad-frame': 400,
@@ -39,6 +44,8 @@ export function createHttpApp(deps: {
   audit: AuditLog;
   evidence: EvidenceService;
   receipts: ReceiptService;
+  review: ReviewService;
+  evidenceExport: EvidenceExportService;
   secureCookies: boolean;
   kiosk: { idleTimeoutSeconds: number };
   workers: WorkerPool;
@@ -52,12 +59,15 @@ export function createHttpApp(deps: {
   app.use(healthController(deps));
   app.use(kioskConfigController(deps));
   app.use(ocrAssetsController());
+  app.use(openapiController());
   app.use(authenticate(deps.auth));
   // File uploads read their own raw bodies; every other body is JSON.
   app.use(evidenceController(deps));
   app.use(express.json({ limit: '256kb' }));
   app.use(authController(deps));
   app.use(sessionsController(deps));
+  app.use(reviewController(deps));
+  app.use(exportController(deps));
   app.use(playbackController(deps));
   app.use(mediaStatsController(deps));
   app.use(assessmentApiController());

@@ -17,10 +17,11 @@ import {
   ProductCode,
   ProductRiskLevel,
 } from '@vtm/shared';
-import { PDFDocument, PageSizes, type PDFFont, type PDFImage, type PDFPage, rgb, setCharacterSpacing } from 'pdf-lib';
+import { PDFDocument, PageSizes, type PDFImage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { type FontFace, NOTO_SANS_CJK_SC, embedSubsetFont } from './cjk-font.ts';
+import { ACCENT, MUTED, PANEL, Pen, type TextStyle, formatDateTime } from './pdf-pen.ts';
 import { VERIFICATION_CODE_PATTERN } from './verification-code.ts';
 
 /** A short text in both languages, short enough for the receipt's layout. */
@@ -77,7 +78,7 @@ export async function renderReceiptPdf(receipt: ReceiptData, options: ReceiptPdf
   const qr = await doc.embedPng(await qrPngDataUrl(data.verifyUrl));
 
   const page = doc.addPage(PageSizes.A5);
-  const pen = new Pen(page, { regular, bold });
+  const pen = new Pen(page, { regular, bold }, MARGIN);
   const headerBottom = drawHeader(pen);
   const fieldsBottom = drawFields(pen, headerBottom, fieldRows(data, options.timeZone ?? 'Asia/Shanghai'));
   const footerTop = drawFooter(pen);
@@ -87,6 +88,9 @@ export async function renderReceiptPdf(receipt: ReceiptData, options: ReceiptPdf
   }
   return doc.save();
 }
+
+/** Re-exported for the receipt's own tests and callers. */
+export { formatDateTime, wrapText } from './pdf-pen.ts';
 
 // --- Layout -------------------------------------------------------------------------------
 
@@ -100,75 +104,6 @@ const SECTION_GAP = 12;
 /** The least space left between the field table and the verification panel. */
 const MIN_GAP = 8;
 const QR_SIZE = 84;
-
-const INK = rgb(0.106, 0.106, 0.122);
-const MUTED = rgb(0.36, 0.38, 0.42);
-const RULE = rgb(0.82, 0.84, 0.88);
-const ACCENT = rgb(0.776, 0.157, 0.157);
-const PANEL = rgb(0.957, 0.965, 0.98);
-
-interface Fonts {
-  regular: PDFFont;
-  bold: PDFFont;
-}
-
-interface TextStyle {
-  size: number;
-  bold?: boolean;
-  color?: ReturnType<typeof rgb>;
-  /** Extra space between characters, in points (for the verification code). */
-  spacing?: number;
-}
-
-/** Draws text by its top edge (PDF draws by baseline, from the bottom): layout reads top-down. */
-class Pen {
-  constructor(
-    readonly page: PDFPage,
-    readonly fonts: Fonts,
-  ) {}
-
-  font(style: TextStyle): PDFFont {
-    return style.bold ? this.fonts.bold : this.fonts.regular;
-  }
-
-  lineHeight(style: TextStyle): number {
-    return style.size * 1.3;
-  }
-
-  width(text: string, style: TextStyle): number {
-    const spacing = (style.spacing ?? 0) * Math.max(0, Array.from(text).length - 1);
-    return this.font(style).widthOfTextAtSize(text, style.size) + spacing;
-  }
-
-  /** One line whose top is at `top`; returns the top of the next line. */
-  line(text: string, x: number, top: number, style: TextStyle): number {
-    const baseline = top - style.size * 1.1;
-    const options = { x, y: baseline, size: style.size, font: this.font(style), color: style.color ?? INK };
-    // pdf-lib's drawText has no letter-spacing option; the PDF text state (Tc) does.
-    if (style.spacing) this.page.pushOperators(setCharacterSpacing(style.spacing));
-    this.page.drawText(text, options);
-    if (style.spacing) this.page.pushOperators(setCharacterSpacing(0));
-    return top - this.lineHeight(style);
-  }
-
-  /** `text` wrapped to `maxWidth`; returns the top of the next line. */
-  /** `text` wrapped to `maxWidth`, also breaking at each newline; returns the top of the next line. */
-  paragraph(text: string, x: number, top: number, maxWidth: number, style: TextStyle): number {
-    let y = top;
-    for (const part of text.split('\n')) {
-      for (const line of wrapText(part, maxWidth, (s) => this.width(s, style))) y = this.line(line, x, y, style);
-    }
-    return y;
-  }
-
-  centred(text: string, top: number, style: TextStyle): number {
-    return this.line(text, (PAGE_WIDTH - this.width(text, style)) / 2, top, style);
-  }
-
-  rule(y: number, color = RULE, thickness = 0.6): void {
-    this.page.drawLine({ start: { x: MARGIN, y }, end: { x: PAGE_WIDTH - MARGIN, y }, thickness, color });
-  }
-}
 
 /** The accent bar and the title; returns the y of the rule under it. */
 function drawHeader(pen: Pen): number {
@@ -292,66 +227,8 @@ async function qrPngDataUrl(url: string): Promise<string> {
   return QRCode.toDataURL(url, { type: 'image/png', errorCorrectionLevel: 'M', margin: 0, scale: 8 });
 }
 
-/** "2025-06-01 14:03:22" and "GMT+08:00" in `timeZone`. */
-export function formatDateTime(date: Date, timeZone: string): { dateTime: string; zone: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'longOffset',
-  }).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return {
-    dateTime: `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}:${part('second')}`,
-    zone: part('timeZoneName') === 'GMT' ? 'GMT+00:00' : part('timeZoneName'),
-  };
-}
-
 /** A SHA-256 hex as groups of eight, four to a line, so a person can compare it by eye. */
 function groupHex(hex: string): string {
   const groups = hex.match(/.{1,8}/g) ?? [];
   return [groups.slice(0, 4).join(' '), groups.slice(4).join(' ')].join('\n');
-}
-
-const CJK = /[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF]/u;
-
-/**
- * Greedy line breaking for mixed Chinese and English: a line may break after any Chinese
- * character or at a space; a run without either (a long code or URL) breaks where it must.
- */
-export function wrapText(text: string, maxWidth: number, widthOf: (s: string) => number): string[] {
-  const tokens = text.match(/[\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF]|\s+|[^\s\u2E80-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF]+/gu) ?? [];
-  const lines: string[] = [];
-  let current = '';
-  const push = () => {
-    if (current.trim()) lines.push(current.trim());
-    current = '';
-  };
-  for (const token of tokens) {
-    if (widthOf(current + token) <= maxWidth) {
-      current += token;
-      continue;
-    }
-    if (/^\s+$/.test(token)) {
-      push();
-      continue;
-    }
-    if (!CJK.test(token) && widthOf(token) > maxWidth) {
-      // Too long for any line: fill this one and carry on character by character.
-      for (const char of token) {
-        if (widthOf(current + char) > maxWidth) push();
-        current += char;
-      }
-      continue;
-    }
-    push();
-    current = token;
-  }
-  push();
-  return lines;
 }

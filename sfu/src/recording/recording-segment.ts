@@ -93,6 +93,13 @@ export class RecordingSegment {
     this.#requestKeyFramesUntilOpened(ffmpeg);
   }
 
+  /** Asks for a keyframe on every video feed now (a party's media just came back). */
+  requestKeyFrames(): void {
+    for (const feed of this.#feeds) {
+      if (feed.consumer.kind === 'video' && !feed.consumer.closed) void feed.consumer.requestKeyFrame().catch(() => {});
+    }
+  }
+
   /** Stops ffmpeg (completing the file) and releases the PlainTransports. */
   async stop(): Promise<void> {
     this.#stopKeyFrames();

@@ -23,6 +23,11 @@ export interface SessionRecorderEvents {
   'segment-writing': [info: { segment: number }];
   'segment-sealed': [info: { segment: number; endedAt: Date; durationMs: number | null; sha256: string; interrupted: boolean }];
   'segment-failed': [info: { segment: number; error: string }];
+  /**
+   * ffmpeg died mid-segment and a new segment replaced it: from when the dead one's
+   * process exited to when the new one's packets were let through.
+   */
+  'segment-gap': [info: { afterSegment: number; segment: number; from: Date; until: Date; gapMs: number }];
 }
 
 export interface SessionRecorderDeps {
@@ -70,6 +75,11 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     this.#onProducersChanged();
   }
 
+  /** Asks the parties' browsers for a keyframe now (after their media came back). */
+  requestKeyFrames(): void {
+    this.#active?.segment.requestKeyFrames();
+  }
+
   /** Ends the current segment and seals it. */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -100,8 +110,38 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     const trackKey = producers.map((p) => p.producer.id).join(',');
     if (this.#active?.trackKey === trackKey && this.#active.segment.ffmpeg?.running) return;
     await this.#finishActive(this.#active?.segment.mediaLost ?? false);
-    if (producers.length === 0 || this.#stopped || this.#room.closed) return;
+    await this.#startSegment(producers);
+  }
 
+  /**
+   * ffmpeg died on its own: the new segment starts first (its keyframes are asked for as
+   * for any segment), then the dead one is sealed as interrupted, so that the hole in the
+   * recording is as short as starting a process.
+   */
+  async #replaceDeadSegment(dead: ActiveSegment, exitedAt: Date): Promise<void> {
+    if (this.#active !== dead) return;
+    this.#active = null;
+    dead.segment.release();
+    const sealing = this.#seal(dead, true, exitedAt);
+    try {
+      const started = this.#stopped || this.#room.closed ? null : await this.#startSegment(this.#room.producers);
+      if (started?.startedAt) {
+        this.emit('segment-gap', {
+          afterSegment: dead.segment.number,
+          segment: started.number,
+          from: exitedAt,
+          until: started.startedAt,
+          gapMs: started.startedAt.getTime() - exitedAt.getTime(),
+        });
+      }
+    } finally {
+      await sealing;
+    }
+  }
+
+  async #startSegment(producers: Room['producers']): Promise<RecordingSegment | null> {
+    if (producers.length === 0 || this.#stopped || this.#room.closed) return null;
+    const trackKey = producers.map((p) => p.producer.id).join(',');
     const number = this.#nextSegment++;
     const segment = new RecordingSegment({ number, dir: this.dir, ports: this.#deps.ports });
     const recordingId = await this.#deps.recordings.start({
@@ -123,13 +163,12 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
       this.emit('segment-failed', { segment: number, error: String(error) });
       throw error;
     }
+    const active = this.#active!;
     segment.ffmpeg?.once('exit', ({ expected }) => {
       if (expected || this.#stopped) return;
+      const exitedAt = new Date();
       this.#logger.warn({ segment: number }, 'ffmpeg exited unexpectedly; starting a new segment');
-      void this.#enqueue(async () => {
-        if (this.#active?.segment === segment) await this.#finishActive(true);
-        await this.#rollSegment();
-      });
+      void this.#enqueue(() => this.#replaceDeadSegment(active, exitedAt));
     });
     this.emit('segment-started', {
       segment: number,
@@ -139,6 +178,7 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     const ffmpeg = segment.ffmpeg;
     if (ffmpeg?.outputOpened) this.emit('segment-writing', { segment: number });
     else ffmpeg?.once('output-opened', () => this.emit('segment-writing', { segment: number }));
+    return segment;
   }
 
   async #finishActive(interrupted: boolean): Promise<void> {
@@ -147,7 +187,11 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     this.#active = null;
     // Even an interrupted segment's ffmpeg is asked to stop: it writes what it can.
     await active.segment.stop();
-    const endedAt = new Date();
+    await this.#seal(active, interrupted, new Date());
+  }
+
+  /** Probes, hashes and stores a finished segment's file, and audits it. */
+  async #seal(active: ActiveSegment, interrupted: boolean, endedAt: Date): Promise<void> {
     const state = interrupted ? 'interrupted' : 'sealed';
     let sealed: SealedFile;
     try {

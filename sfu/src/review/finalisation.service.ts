@@ -27,6 +27,7 @@ import { damagedSpans, dropExpression, scanDecodeDamage, type DamagedSpan } from
 import { parsePackets, probePackets, streamTimelines, type Packet } from './packet-timeline.ts';
 import { containerFor, partyStreams, remuxParty } from './playable-media.ts';
 import { runQualityChecks, type QualityReport } from './quality-checks.ts';
+import { timelineZeroMs } from './review-session-detail.ts';
 import type { MediaFacts, RegulatedFacts, ReviewAssessment, SegmentMedia, StreamTimeline } from './review-facts.ts';
 
 export interface FinalisationDeps {
@@ -107,7 +108,7 @@ export class FinalisationService {
 
     const [events, recordings] = await Promise.all([repos.events.list(sessionId), repos.recordings.listForSession(sessionId)]);
     if (recordings.some((r) => r.state === 'recording')) throw new Error('a recording segment is still being written');
-    const timeZeroMs = recordingTimeZero(events, recordings);
+    const timeZeroMs = timelineZeroMs(events, recordings);
     const dir = path.join(this.#deps.playbackDir, sessionId);
     // Files of an earlier, unfinished attempt are not on record: start over.
     await removeTree(dir);
@@ -253,13 +254,6 @@ export class FinalisationService {
     if (typeof from !== 'string') return null;
     return (await this.#deps.repos.review.assessmentsOf(from)).at(-1) ?? null;
   }
-}
-
-/** Time zero of the event offsets: when the first segment's media started flowing. */
-function recordingTimeZero(events: EventRecord[], recordings: RecordingRecord[]): number | null {
-  const first = events.find((e) => e.type === 'recording.started');
-  if (first) return Date.parse(first.at) - (first.offsetMs ?? 0);
-  return recordings[0] ? Date.parse(recordings[0].startedAt) : null;
 }
 
 /**

@@ -3,7 +3,7 @@
  * accepts, the call runs in a Room while it is recorded, and either side ends it. Every
  * step is stored as an event, timed against the start of the recording.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hashUploadToken, type EvidenceService } from '../evidence/evidence.service.ts';
 import type { ReceiptService } from '../receipt/receipt.service.ts';
 import type { CustomerIdentityService } from '../customers/customer-identity.service.ts';
@@ -14,7 +14,10 @@ import type {
   Language,
   QueueEntry,
   QueuePosition,
+  RequestData,
+  ResponseData,
   Role,
+  TellerWorkflowView,
   RtpCapabilities,
   CustomerIdentity,
   FieldCheck,
@@ -27,6 +30,7 @@ import { HandlingTimeAverage, estimateWaitSeconds } from './queue-estimate.ts';
 import { SessionWorkflow } from '../workflow/session-workflow.ts';
 import { Room, type RtcListenConfig } from '../call/room.ts';
 import type { Peer } from '../call/peer.ts';
+import { MediaFlow, PartyLink, type LinkSource } from '../call/party-link.ts';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { chooseVideoCodec } from '../media/choose-video-codec.ts';
@@ -39,6 +43,18 @@ import { SYSTEM_ACTOR, jsonSha256, kioskActor, userActor, type Actor } from '../
 
 /** How long the recorder may take to close its file before the other party is told. */
 const RECORDER_HEAD_START_MS = 400;
+/** How often the media of each party in a call is looked at (RTP arriving or not). */
+const MEDIA_WATCH_INTERVAL_MS = 1000;
+
+/** How long a party whose connection dropped (no close frame) may take to rejoin. */
+export interface ReconnectGrace {
+  /** The kiosk: its session waits this long, then ends. */
+  kioskGraceMs: number;
+  /** The teller: after this, the customer goes back to the head of the queue. */
+  tellerGraceMs: number;
+}
+
+const DEFAULT_GRACE: ReconnectGrace = { kioskGraceMs: 30_000, tellerGraceMs: 2000 };
 
 interface LiveCall {
   room: Room;
@@ -47,6 +63,10 @@ interface LiveCall {
   acceptedAt: Date;
   /** Time zero for event offsets: when the first recording segment started. */
   recordingStartedAt: Date | null;
+  /** The customer's queue entry, to put back at the head of the queue if the teller is lost. */
+  entry: QueueEntry;
+  /** Set while the session is back in the queue after its teller was lost. */
+  requeued: { at: Date; previousTeller: string } | null;
 }
 
 export class SessionService {
@@ -118,6 +138,16 @@ export class SessionService {
     this.#afterEnd = listener;
   }
 
+  readonly #grace: ReconnectGrace;
+  /** Parties whose connection dropped, by `${sessionId}/${role}`: the timer that gives up on them. */
+  readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Whether each party of each session is reachable (signaling and media). */
+  readonly #links = new Map<string, Map<Role, PartyLink>>();
+  /** RTP arriving from each party in a call, by `${sessionId}/${role}`. */
+  readonly #flows = new Map<string, { peer: Peer; flow: MediaFlow }>();
+  readonly #mediaWatch: NodeJS.Timeout;
+  #watching = false;
+
   constructor(init: {
     repos: Repositories;
     audit: AuditLog;
@@ -125,7 +155,11 @@ export class SessionService {
     recording: RecordingService;
     listen: RtcListenConfig;
     logger: Logger;
+    reconnect?: ReconnectGrace;
   }) {
+    this.#grace = init.reconnect ?? DEFAULT_GRACE;
+    this.#mediaWatch = setInterval(() => void this.#watchMedia(), MEDIA_WATCH_INTERVAL_MS);
+    this.#mediaWatch.unref();
     this.#repos = init.repos;
     this.#audit = init.audit;
     this.#workers = init.workers;
@@ -269,7 +303,10 @@ export class SessionService {
     };
   }
 
-  async accept(teller: Peer, request: { sessionId: string; rtpCapabilities: RtpCapabilities }): Promise<VideoCodec> {
+  async accept(
+    teller: Peer,
+    request: { sessionId: string; rtpCapabilities: RtpCapabilities },
+  ): Promise<{ videoCodec: VideoCodec; resumed: TellerWorkflowView | null }> {
     if (teller.sessionId) throw notAllowed('finish the current call first');
     if (teller.presence !== 'available') throw notAllowed('set yourself available to take calls');
     const { sessionId } = request;
@@ -278,6 +315,8 @@ export class SessionService {
       const known = await this.#repos.sessions.get(sessionId);
       throw known ? new RequestError('conflict', 'this customer has already been taken') : notFound('session');
     }
+    const live = this.#calls.get(sessionId);
+    if (live) return this.#resume(teller, live, request.rtpCapabilities);
     teller.rtpCapabilities = request.rtpCapabilities;
     const videoCodec = chooseVideoCodec(waiting.kiosk.rtpCapabilities, teller.rtpCapabilities);
     const at = new Date().toISOString();
@@ -306,7 +345,7 @@ export class SessionService {
       record: (type, payload) => this.recordEvent(sessionId, type, payload),
       notify: (role, name, data) => room.peer(role)?.notify(name, data),
     });
-    const call: LiveCall = { room, recorder, workflow, acceptedAt: new Date(at), recordingStartedAt: null };
+    const call: LiveCall = { room, recorder, workflow, acceptedAt: new Date(at), recordingStartedAt: null, entry: waiting.entry, requeued: null };
     this.#calls.set(sessionId, call);
     this.#followRecorder(sessionId, call);
     room.on('connected', () => void this.recordEvent(sessionId, 'call.connected', { videoCodec }));
@@ -314,7 +353,112 @@ export class SessionService {
     await this.recordEvent(sessionId, 'session.accepted', { tellerName: teller.name, videoCodec }, { actor: actorOf(teller) });
     await recorder.start();
     waiting.kiosk.notify('session.accepted', { sessionId, tellerName: teller.name, videoCodec });
-    return videoCodec;
+    return { videoCodec, resumed: null };
+  }
+
+  /**
+   * A teller takes over a session whose teller was lost: the call, its recording and its
+   * workflow go on; the kiosk's media never stopped. The new teller starts from where the
+   * steps stand.
+   */
+  async #resume(teller: Peer, call: LiveCall, rtpCapabilities: RtpCapabilities): Promise<{ videoCodec: VideoCodec; resumed: TellerWorkflowView }> {
+    const sessionId = call.room.sessionId;
+    const videoCodec = call.room.videoCodec;
+    teller.rtpCapabilities = rtpCapabilities;
+    const at = new Date();
+    this.#waiting.delete(sessionId);
+    const won = await this.#repos.sessions.accept(sessionId, { tellerName: teller.name, videoCodec, at: at.toISOString() });
+    if (!won) throw new RequestError('conflict', 'this customer has already been taken');
+    this.#broadcastQueue();
+    const kiosk = call.room.peer('kiosk');
+    if (call.room.closed || !kiosk || kiosk.sessionId !== sessionId) throw new RequestError('conflict', 'the customer has left');
+    teller.sessionId = sessionId;
+    teller.presence = 'busy';
+    call.room.join(teller);
+    const requeued = call.requeued;
+    call.requeued = null;
+    await this.#repos.participants.add({ sessionId, role: 'teller', displayName: teller.name, joinedAt: at.toISOString() });
+    await this.recordEvent(
+      sessionId,
+      'session.resumed',
+      { tellerName: teller.name, previousTeller: requeued?.previousTeller ?? null, waitedMs: requeued ? at.getTime() - requeued.at.getTime() : null },
+      { at, actor: actorOf(teller) },
+    );
+    call.room.peer('kiosk')?.notify('session.accepted', { sessionId, tellerName: teller.name, videoCodec, resumed: true });
+    this.#logger.info({ sessionId, teller: teller.name }, 'session resumed by a new teller');
+    return { videoCodec, resumed: call.workflow.tellerView() };
+  }
+
+  /**
+   * A party whose connection dropped comes back on a new one and takes its place in the
+   * session again. The kiosk proves it is the session's own with its session token; the
+   * teller is the signed-in user who has the call. The old connection's media is closed:
+   * the party sets up new transports.
+   */
+  async rejoin(peer: Peer, request: RequestData<'session.rejoin'>): Promise<ResponseData<'session.rejoin'>> {
+    if (peer.sessionId) throw notAllowed('this connection already has a session');
+    const { sessionId } = request;
+    if (!this.#isOpen(sessionId)) throw notFound('session');
+    if (peer.role === 'kiosk') {
+      const expected = await this.#repos.sessions.kioskTokenHash(sessionId);
+      const given = Buffer.from(hashUploadToken(request.token));
+      if (!expected || !request.token || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
+        throw notAllowed("this is not the session's kiosk");
+      }
+    } else if (this.#calls.get(sessionId)?.room.peer('teller')?.name !== peer.name) {
+      throw notAllowed("this is not the session's teller");
+    }
+    // The session may have ended while the token was checked.
+    if (!this.#isOpen(sessionId)) throw notFound('session');
+    const call = this.#calls.get(sessionId);
+    const waiting = this.#waiting.get(sessionId);
+    const draft = this.#drafts.get(sessionId);
+    const old = this.#currentPeer(sessionId, peer.role);
+    this.#clearGrace(sessionId, peer.role);
+    peer.rtpCapabilities = request.rtpCapabilities;
+    peer.sessionId = sessionId;
+    if (old && old !== peer) {
+      peer.location = old.location;
+      peer.presence = old.presence;
+      old.sessionId = null;
+    }
+    if (draft) draft.kiosk = peer;
+    if (waiting) waiting.kiosk = peer;
+    if (call) {
+      if (old) call.room.leave(old);
+      call.room.join(peer);
+    }
+    old?.disconnect();
+    // The server may not have noticed the old connection die before the new one came.
+    this.#linkDown(sessionId, peer.role, 'signaling', new Date());
+    this.#link(sessionId, peer.role).note('rejoin');
+    this.#linkUp(sessionId, peer.role, 'signaling');
+    this.#logger.info({ sessionId, role: peer.role }, 'party rejoined its session');
+    return {
+      state: draft ? 'draft' : waiting ? 'waiting' : 'in-call',
+      media: call ? { videoCodec: call.room.videoCodec } : null,
+      tellerName: call?.room.peer('teller')?.name ?? null,
+      queuePosition: this.#queuePosition(sessionId),
+      kioskView: call && peer.role === 'kiosk' ? call.workflow.kioskView() : null,
+      tellerView: call && peer.role === 'teller' ? call.workflow.tellerView() : null,
+    };
+  }
+
+  /** The party asked for an ICE restart of one of its transports (kept for the restored event). */
+  noteIceRestart(peer: Peer): void {
+    if (peer.sessionId) this.#links.get(peer.sessionId)?.get(peer.role)?.note('ice-restart');
+  }
+
+  #isOpen(sessionId: string): boolean {
+    return !this.#ending.has(sessionId) && (this.#calls.has(sessionId) || this.#waiting.has(sessionId) || this.#drafts.has(sessionId));
+  }
+
+  /** The peer that holds this role in the session now. */
+  #currentPeer(sessionId: string, role: Role): Peer | undefined {
+    const call = this.#calls.get(sessionId);
+    if (call) return call.room.peer(role);
+    if (role !== 'kiosk') return undefined;
+    return this.#waiting.get(sessionId)?.kiosk ?? this.#drafts.get(sessionId)?.kiosk;
   }
 
   /** Either side ends the call; a customer leaving the queue cancels the session. */
@@ -323,12 +467,146 @@ export class SessionService {
     await this.end(peer.sessionId, this.#calls.has(peer.sessionId) ? 'hung-up' : 'cancelled', peer.role);
   }
 
-  /** A signaling connection closed: whatever it was doing ends. */
-  async disconnected(peer: Peer): Promise<void> {
+  /**
+   * A signaling connection closed. A page that closed (its browser sent a close frame)
+   * ends what it was doing: the kiosk's session ends; a teller's customer goes back to
+   * the head of the queue at once. A connection that dropped without a close frame gets
+   * a grace period to rejoin (session.rejoin) before the same happens.
+   */
+  async disconnected(peer: Peer, { clean }: { clean: boolean } = { clean: true }): Promise<void> {
     this.#tellers.delete(peer);
-    if (!peer.sessionId) return;
-    const beforeCall = this.#waiting.has(peer.sessionId) || this.#drafts.has(peer.sessionId);
-    await this.end(peer.sessionId, beforeCall ? 'cancelled' : 'peer-disconnected', peer.role);
+    const sessionId = peer.sessionId;
+    // A peer replaced by its own rejoin no longer holds the session.
+    if (!sessionId || this.#currentPeer(sessionId, peer.role) !== peer) return;
+    const call = this.#calls.get(sessionId);
+    if (peer.role === 'teller' && call) {
+      if (clean || this.#grace.tellerGraceMs <= 0) return this.#tellerLost(sessionId, peer, clean ? 'closed' : 'dropped');
+      this.#linkDown(sessionId, 'teller', 'signaling', new Date());
+      this.#startGrace(sessionId, 'teller', this.#grace.tellerGraceMs, () => this.#tellerLost(sessionId, peer, 'dropped'));
+      return;
+    }
+    const beforeCall = !call && (this.#waiting.has(sessionId) || this.#drafts.has(sessionId));
+    if (peer.role === 'kiosk' && !clean && this.#grace.kioskGraceMs > 0) {
+      const droppedAt = new Date();
+      this.#linkDown(sessionId, 'kiosk', 'signaling', droppedAt);
+      this.#startGrace(sessionId, 'kiosk', this.#grace.kioskGraceMs, async () => {
+        if (this.#currentPeer(sessionId, 'kiosk') !== peer) return;
+        await this.recordEvent(sessionId, 'connection.given-up', { party: 'kiosk', afterMs: Date.now() - droppedAt.getTime() });
+        await this.end(sessionId, beforeCall ? 'cancelled' : 'peer-disconnected', 'kiosk');
+      });
+      return;
+    }
+    await this.end(sessionId, beforeCall ? 'cancelled' : 'peer-disconnected', peer.role);
+  }
+
+  /**
+   * The teller is gone: the customer is told and goes back to the head of the queue, with
+   * the call (the kiosk's media and the recording, as a new segment) and the workflow kept
+   * for the teller who takes it next.
+   */
+  async #tellerLost(sessionId: string, teller: Peer, how: 'closed' | 'dropped'): Promise<void> {
+    this.#clearGrace(sessionId, 'teller');
+    const call = this.#calls.get(sessionId);
+    if (!call || call.room.peer('teller') !== teller || this.#ending.has(sessionId)) return;
+    const kiosk = call.room.peer('kiosk');
+    const at = new Date();
+    call.room.leave(teller);
+    teller.sessionId = null;
+    if (teller.presence === 'busy') teller.presence = 'available';
+    this.#links.get(sessionId)?.delete('teller');
+    this.#flows.delete(`${sessionId}/teller`);
+    await this.#repos.participants.markLeft(sessionId, 'teller', at.toISOString());
+    await this.recordEvent(sessionId, 'teller.lost', { teller: teller.name, how }, { at, actor: actorOf(teller) });
+    if (!kiosk || !(await this.#repos.sessions.requeue(sessionId))) {
+      await this.end(sessionId, 'peer-disconnected', 'teller');
+      return;
+    }
+    call.requeued = { at, previousTeller: teller.name };
+    // Back at the head of the queue, ahead of customers who have not been served yet.
+    const others = [...this.#waiting];
+    this.#waiting.clear();
+    this.#waiting.set(sessionId, { kiosk, entry: { ...call.entry, interrupted: true } });
+    for (const [id, waiting] of others) this.#waiting.set(id, waiting);
+    const position = this.#queuePosition(sessionId)!;
+    kiosk.notify('session.requeued', { sessionId, reason: 'teller-lost', position });
+    this.#broadcastQueue();
+    await this.recordEvent(sessionId, 'session.requeued', { reason: 'teller-lost', position: position.position, teller: teller.name });
+    this.#logger.warn({ sessionId, teller: teller.name, how }, 'teller lost: session back at the head of the queue');
+  }
+
+  #startGrace(sessionId: string, role: Role, ms: number, onExpiry: () => Promise<void>): void {
+    const key = `${sessionId}/${role}`;
+    clearTimeout(this.#graceTimers.get(key));
+    const timer = setTimeout(() => {
+      this.#graceTimers.delete(key);
+      onExpiry().catch((error: unknown) => this.#logger.error({ err: error, sessionId, role }, 'ending after a lost connection failed'));
+    }, ms);
+    timer.unref();
+    this.#graceTimers.set(key, timer);
+  }
+
+  #clearGrace(sessionId: string, role: Role): void {
+    const key = `${sessionId}/${role}`;
+    clearTimeout(this.#graceTimers.get(key));
+    this.#graceTimers.delete(key);
+  }
+
+  #link(sessionId: string, role: Role): PartyLink {
+    let links = this.#links.get(sessionId);
+    if (!links) this.#links.set(sessionId, (links = new Map()));
+    let link = links.get(role);
+    if (!link) links.set(role, (link = new PartyLink(role)));
+    return link;
+  }
+
+  /** A source of a party's link went down: the first one puts the loss on the timeline and tells the other party. */
+  #linkDown(sessionId: string, role: Role, source: LinkSource, at: Date): void {
+    const lost = this.#link(sessionId, role).down(source, at);
+    if (!lost) return;
+    this.#logger.warn({ sessionId, party: role, via: source }, 'party connection lost');
+    void this.recordEvent(sessionId, 'connection.lost', { party: role, via: source }, { at });
+    this.#calls.get(sessionId)?.room.peer(role === 'kiosk' ? 'teller' : 'kiosk')?.notify('peer.connection', { role, state: 'reconnecting' });
+  }
+
+  #linkUp(sessionId: string, role: Role, source: LinkSource): void {
+    const restored = this.#links.get(sessionId)?.get(role)?.up(source, new Date());
+    if (!restored) return;
+    this.#logger.info({ sessionId, party: role, downMs: restored.downMs, recoveredBy: restored.recoveredBy }, 'party connection restored');
+    const { party, downMs, lostAt, via, recoveredBy } = restored;
+    void this.recordEvent(sessionId, 'connection.restored', { party, downMs, lostAt: lostAt.toISOString(), via, recoveredBy }, { at: restored.at });
+    const call = this.#calls.get(sessionId);
+    call?.room.peer(role === 'kiosk' ? 'teller' : 'kiosk')?.notify('peer.connection', { role, state: 'connected' });
+    // The recording's picture recovers at once rather than at the next periodic keyframe.
+    call?.recorder.requestKeyFrames();
+  }
+
+  /** Looks at how much RTP each party of each call has sent since the last look. */
+  async #watchMedia(): Promise<void> {
+    if (this.#watching) return;
+    this.#watching = true;
+    try {
+      for (const [sessionId, call] of this.#calls) {
+        for (const peer of call.room.peers) {
+          const transport = peer.sendTransport;
+          if (!transport || transport.closed || peer.producers.length === 0 || peer.sessionId !== sessionId) continue;
+          const key = `${sessionId}/${peer.role}`;
+          let watched = this.#flows.get(key);
+          if (!watched || watched.peer !== peer) {
+            const stalled = this.#links.get(sessionId)?.get(peer.role)?.lost ?? false;
+            watched = { peer, flow: new MediaFlow(1500, { stalled }) };
+            this.#flows.set(key, watched);
+          }
+          const stats = await transport.getStats().catch(() => []);
+          const bytes = stats[0]?.rtpBytesReceived;
+          if (bytes === undefined) continue;
+          const change = watched.flow.sample(bytes, Date.now());
+          if (change?.state === 'stalled') this.#linkDown(sessionId, peer.role, 'media', new Date(change.sinceMs));
+          else if (change?.state === 'flowing') this.#linkUp(sessionId, peer.role, 'media');
+        }
+      }
+    } finally {
+      this.#watching = false;
+    }
   }
 
   /**
@@ -366,6 +644,7 @@ export class SessionService {
   }
 
   async shutdown(): Promise<void> {
+    clearInterval(this.#mediaWatch);
     const ids = [...this.#drafts.keys(), ...this.#waiting.keys(), ...this.#calls.keys()];
     await Promise.all(ids.map((id) => this.end(id, 'server-shutdown', null)));
   }
@@ -400,6 +679,11 @@ export class SessionService {
     const call = this.#calls.get(sessionId);
     const peers = call ? call.room.peers : waiting ? [waiting.kiosk] : draft ? [draft.kiosk] : [];
     this.#drafts.delete(sessionId);
+    for (const role of ['kiosk', 'teller'] as const) {
+      this.#clearGrace(sessionId, role);
+      this.#flows.delete(`${sessionId}/${role}`);
+    }
+    this.#links.delete(sessionId);
     if (call?.acceptedAt) this.#handlingTime.add((at.getTime() - call.acceptedAt.getTime()) / 1000);
     for (const peer of peers) {
       peer.sessionId = null;
@@ -452,6 +736,10 @@ export class SessionService {
     call.recorder.on('segment-failed', ({ segment, error }) => {
       void this.recordEvent(sessionId, 'recording.failed', { segment, error });
       notifyAll('failed');
+    });
+    // The recorder's ffmpeg died and a new segment took over: the hole goes on the timeline.
+    call.recorder.on('segment-gap', ({ afterSegment, segment, from, until, gapMs }) => {
+      void this.recordEvent(sessionId, 'recording.gap', { afterSegment, segment, from: from.toISOString(), until: until.toISOString(), gapMs, cause: 'recorder-died' }, { at: from });
     });
   }
 

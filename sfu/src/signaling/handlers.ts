@@ -90,8 +90,12 @@ export const handlers: { [M in Method]: Handler<M> } = {
   },
 
   async 'session.accept'(ctx, { sessionId, rtpCapabilities }) {
-    const videoCodec = await ctx.sessions.accept(requirePeer(ctx, 'teller'), { sessionId, rtpCapabilities });
-    return { sessionId, videoCodec };
+    const { videoCodec, resumed } = await ctx.sessions.accept(requirePeer(ctx, 'teller'), { sessionId, rtpCapabilities });
+    return { sessionId, videoCodec, resumed };
+  },
+
+  async 'session.rejoin'(ctx, data) {
+    return ctx.sessions.rejoin(requirePeer(ctx), data);
   },
 
   async 'presence.set'(ctx, { presence }) {
@@ -116,7 +120,9 @@ export const handlers: { [M in Method]: Handler<M> } = {
 
   async 'transport.restartIce'(ctx, { transportId }) {
     const peer = requirePeer(ctx);
-    return { iceParameters: await ctx.sessions.roomOf(peer).restartIce(peer, transportId) };
+    const iceParameters = await ctx.sessions.roomOf(peer).restartIce(peer, transportId);
+    ctx.sessions.noteIceRestart(peer);
+    return { iceParameters };
   },
 
   async produce(ctx, { transportId, kind, rtpParameters }) {

@@ -4,6 +4,7 @@
  */
 import type { WebSocket } from 'ws';
 import {
+  MAX_SIGNALING_FRAME_DEPTH,
   RequestFrame,
   isMethod,
   requests,
@@ -16,10 +17,18 @@ import { RequestError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { UserRecord } from '../storage/repositories.ts';
 import { handlers, type HandlerContext } from './handlers.ts';
+import { nestsDeeperThan } from './frame-depth.ts';
 
 /** A client that keeps sending garbage is cut off rather than answered forever. */
 const MAX_BAD_FRAMES = 50;
 export const CLOSE_TOO_MANY_BAD_FRAMES = 4400;
+/**
+ * Close codes of a page that went (closed, navigated away, or its app hung up): 1000,
+ * 1001 and 1005 (a close frame without a code). Anything else — 1006 (no close frame:
+ * the network went, the browser was killed, a heartbeat was missed) or a client's own
+ * code for a socket it gave up on — is a dropped connection, which may come back.
+ */
+const CLEAN_CLOSES = new Set([1000, 1001, 1005]);
 
 export class SignalingConnection {
   readonly #socket: WebSocket;
@@ -37,7 +46,12 @@ export class SignalingConnection {
   ) {
     this.#socket = socket;
     this.#logger = logger;
-    this.#ctx = { ...ctx, user: null, peer: null, channel: { notify: (name, data) => this.notify(name, data) } };
+    this.#ctx = {
+      ...ctx,
+      user: null,
+      peer: null,
+      channel: { notify: (name, data) => this.notify(name, data), close: () => socket.terminate() },
+    };
     // Frames wait for the sign-in lookup: the queue starts with it.
     this.#queue = user.then(
       (u) => void (this.#ctx.user = u ?? null),
@@ -46,8 +60,8 @@ export class SignalingConnection {
     socket.on('message', (raw, isBinary) => {
       this.#queue = this.#queue.then(() => this.#onFrame(raw, isBinary));
     });
-    socket.once('close', () => {
-      this.#queue = this.#queue.then(() => this.#onClose());
+    socket.once('close', (code) => {
+      this.#queue = this.#queue.then(() => this.#onClose(CLEAN_CLOSES.has(code)));
     });
   }
 
@@ -57,6 +71,9 @@ export class SignalingConnection {
 
   async #onFrame(raw: unknown, isBinary: boolean): Promise<void> {
     const text = isBinary ? null : String(raw);
+    if (text !== null && nestsDeeperThan(text, MAX_SIGNALING_FRAME_DEPTH)) {
+      return this.#reject(null, 'bad-frame', `frames may nest at most ${MAX_SIGNALING_FRAME_DEPTH} levels deep`);
+    }
     let json: unknown;
     try {
       if (text === null) throw new Error('binary');
@@ -93,11 +110,11 @@ export class SignalingConnection {
     if (++this.#badFrames >= MAX_BAD_FRAMES) this.#socket.close(CLOSE_TOO_MANY_BAD_FRAMES, 'too many bad frames');
   }
 
-  async #onClose(): Promise<void> {
+  async #onClose(clean: boolean): Promise<void> {
     const peer = this.#ctx.peer;
     if (!peer) return;
     try {
-      await this.#ctx.sessions.disconnected(peer);
+      await this.#ctx.sessions.disconnected(peer, { clean });
     } catch (error) {
       this.#logger.error({ err: error }, 'cleanup after disconnect failed');
     }

@@ -330,6 +330,8 @@ export const migrations: readonly Migration[] = [
       -- session row, its outcome, events and audit entries stay.
       ALTER TABLE sessions ADD COLUMN purged_at TEXT;
       CREATE INDEX sessions_ended ON sessions (ended_at);
+      -- The reviewers' list pages through years of sessions, newest first.
+      CREATE INDEX sessions_created ON sessions (created_at, id);
     `,
   },
 ];

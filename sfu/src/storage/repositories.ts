@@ -30,6 +30,8 @@ export interface SessionRepository {
   listByState(state: SessionState): Promise<SessionRecord[]>;
   /** Moves a waiting session to active for this teller; false when it was not waiting. */
   accept(id: string, accept: { tellerName: string; videoCodec: VideoCodec; at: string }): Promise<boolean>;
+  /** Puts an active session back in the queue (its teller was lost); false when it was not active. */
+  requeue(id: string): Promise<boolean>;
   /** Ends a session that has not ended yet; false when it already had. */
   end(id: string, end: { reason: EndReason; at: string }): Promise<boolean>;
 }
@@ -204,6 +206,7 @@ export interface Repositories {
   customers: CustomerRepository;
   audit: AuditRepository;
   review: ReviewRepository;
+  retention: RetentionRepository;
   /** A cheap query proving the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -348,4 +351,86 @@ export interface ReviewRepository {
   storedOutcome(sessionId: string): Promise<{ riskLevel: string | null; productCode: string | null; outcome: string | null } | undefined>;
   /** Assessments scored in a session, oldest first. */
   assessmentsOf(sessionId: string): Promise<AssessmentRecord[]>;
+  /** One page of the reviewer's list, filtered, sorted and paged by the database, and how many match in all. */
+  listForReview(criteria: ReviewListCriteria): Promise<{ rows: ReviewListRow[]; total: number }>;
+  /** Distinct tellers, kiosks and products of the sessions the list can show. */
+  reviewFilterOptions(): Promise<{ tellers: string[]; kiosks: string[]; products: string[] }>;
+  /** Appends a decision (the table refuses updates and deletes). */
+  addDecision(decision: Omit<ReviewDecisionRecord, 'id'>): Promise<ReviewDecisionRecord>;
+  /** A session's decisions, oldest first: the last one is its review status. */
+  decisionsFor(sessionId: string): Promise<ReviewDecisionRecord[]>;
+  receiptFor(sessionId: string): Promise<{ verificationCode: string; evidenceId: number; issuedAt: string } | undefined>;
+  /** When retention removed the session's media and personal data; null while kept. */
+  purgedAt(sessionId: string): Promise<string | null>;
+}
+
+export type ReviewDecisionKindRecord = 'approved' | 'rejected' | 'follow-up';
+
+export interface ReviewDecisionRecord {
+  id: number;
+  sessionId: string;
+  decision: ReviewDecisionKindRecord;
+  comment: string;
+  reviewer: string;
+  decidedAt: string;
+}
+
+/**
+ * What the reviewer's list asks storage for. Dates are already instants: `createdFrom`
+ * inclusive, `createdBefore` exclusive. Null means "any".
+ */
+export interface ReviewListCriteria {
+  createdFrom: string | null;
+  createdBefore: string | null;
+  tellerName: string | null;
+  kioskName: string | null;
+  outcome: string | null;
+  riskLevel: string | null;
+  productCode: string | null;
+  reviewStatus: 'pending' | ReviewDecisionKindRecord | null;
+  quality: 'passed' | 'failed' | 'pending' | null;
+  sort: 'createdAt' | 'endedAt' | 'kioskName' | 'tellerName' | 'riskLevel' | 'reviewStatus';
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+/** One session as the reviewer's list reads it; personal data still whole (the service masks it). */
+export interface ReviewListRow {
+  id: string;
+  state: SessionState;
+  createdAt: string;
+  endedAt: string | null;
+  kioskName: string;
+  tellerName: string | null;
+  customerName: string | null;
+  documentNumber: string | null;
+  outcome: string | null;
+  riskLevel: string | null;
+  productCode: string | null;
+  /** Null until finalisation is done. */
+  qualityPassed: boolean | null;
+  failedChecks: string[];
+  reviewStatus: 'pending' | ReviewDecisionKindRecord;
+  purgedAt: string | null;
+}
+
+/** A session past its retention period that has not been purged yet (see sfu/src/retention). */
+export interface ExpiredSessionRecord {
+  sessionId: string;
+  endedAt: string;
+  /** The latest review decision; null while there is none. */
+  latestDecision: 'approved' | 'rejected' | 'follow-up' | null;
+  /** Where its finalisation stands; null when it never started. */
+  finalisation: FinalisationState | null;
+}
+
+export interface RetentionRepository {
+  /** Ended, unpurged sessions that ended before `cutoff`, oldest first. */
+  listExpired(cutoff: string): Promise<ExpiredSessionRecord[]>;
+  /**
+   * In one transaction: removes the customer's identity, replaces the outcome note and the
+   * given events' payloads with their redacted versions, and marks the session purged.
+   */
+  purgePersonalData(sessionId: string, purge: { at: string; redactedNote: string; redactedEvents: Array<{ id: number; payload: unknown }> }): Promise<void>;
 }

@@ -24,6 +24,8 @@ import {
   type RequestData,
   type Role,
   type SuitabilityResult,
+  type KioskWorkflowView,
+  type TellerWorkflowView,
 } from '@vtm/shared';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
 import type { CustomerDetails } from '../customers/customer-identity.service.ts';
@@ -54,6 +56,13 @@ export class SessionWorkflow {
   #shownQuestionId: string | null = null;
   /** The customer's current answer per question, with the stored row it came from. */
   readonly #answers = new Map<string, { optionIds: string[]; answerId: number }>();
+  /** What the teller was told of each current answer, and every change, for a teller who takes over. */
+  readonly #answersSeen = new Map<string, NotificationData<'answer.received'>>();
+  readonly #changes: NotificationData<'answer.received'>[] = [];
+  #suitability: SuitabilityResult | null = null;
+  #acknowledgementRetry = false;
+  #acknowledgementReceived: NotificationData<'acknowledgement.received'> | null = null;
+  #signatureReceived: NotificationData<'signature.received'> | null = null;
   #result: (AssessmentResult & { assessedAt: Date }) | null = null;
   /** The product whose sale was allowed, once proposed. */
   #product: WealthProduct | null = null;
@@ -145,12 +154,10 @@ export class SessionWorkflow {
       optionIds: ordered,
       ...(previous ? { previousOptionIds: previous.optionIds } : {}),
     });
-    this.#ports.notify('teller', 'answer.received', {
-      questionId,
-      optionIds: ordered,
-      previous: previous?.optionIds ?? null,
-      at: at.toISOString(),
-    });
+    const received = { questionId, optionIds: ordered, previous: previous?.optionIds ?? null, at: at.toISOString() };
+    this.#answersSeen.set(questionId, received);
+    if (previous) this.#changes.push(received);
+    this.#ports.notify('teller', 'answer.received', received);
   }
 
   /** Scores the answers with the shared rule; both screens are shown the level. */
@@ -256,6 +263,9 @@ export class SessionWorkflow {
     this.#acknowledgement = 'not-requested';
     this.#signature = null;
     this.#extraConfirmation = result.extraConfirmation;
+    this.#suitability = result;
+    this.#acknowledgementReceived = null;
+    this.#signatureReceived = null;
     for (const role of ['kiosk', 'teller'] as const) this.#ports.notify(role, 'suitability.result', result);
     return result;
   }
@@ -310,6 +320,8 @@ export class SessionWorkflow {
     if (this.#acknowledgement === 'accepted') throw notAllowed('the acknowledgement is already accepted');
     const retry = this.#acknowledgement !== 'not-requested';
     this.#acknowledgement = 'requested';
+    this.#acknowledgementRetry = retry;
+    this.#acknowledgementReceived = null;
     await this.#ports.record('acknowledgement.requested', { retry });
     this.#ports.notify('kiosk', 'acknowledgement.requested', { sentence: product.disclosure.acknowledgement, retry });
   }
@@ -331,7 +343,8 @@ export class SessionWorkflow {
       strokesEvidenceId: strokes.id,
       strokesSha256: strokes.sha256,
     });
-    this.#ports.notify('teller', 'acknowledgement.received', { imageEvidenceId: image.id, recognisedText: input.recognisedText, matchScore });
+    this.#acknowledgementReceived = { imageEvidenceId: image.id, recognisedText: input.recognisedText, matchScore };
+    this.#ports.notify('teller', 'acknowledgement.received', this.#acknowledgementReceived);
   }
 
   async reviewAcknowledgement(accepted: boolean): Promise<void> {
@@ -343,6 +356,8 @@ export class SessionWorkflow {
       this.#ports.notify('kiosk', 'acknowledgement.accepted', {});
     } else {
       this.#acknowledgement = 'requested';
+      this.#acknowledgementRetry = true;
+      this.#acknowledgementReceived = null;
       this.#ports.notify('kiosk', 'acknowledgement.requested', { sentence: product.disclosure.acknowledgement, retry: true });
     }
   }
@@ -389,7 +404,83 @@ export class SessionWorkflow {
       svgSha256: svg.sha256,
       strokesSha256: strokes.sha256,
     });
-    this.#ports.notify('teller', 'signature.received', { imageEvidenceId: png.id, documentHash: pending.documentHash });
+    this.#signatureReceived = { imageEvidenceId: png.id, documentHash: pending.documentHash };
+    this.#ports.notify('teller', 'signature.received', this.#signatureReceived);
+  }
+
+  /**
+   * Where the steps stand, as a teller's console shows them: for a teller who takes over
+   * the session after its first teller was lost, or who reconnects.
+   */
+  tellerView(): TellerWorkflowView {
+    return {
+      identity: this.#identityVerified ? 'verified' : 'pending',
+      questions: this.#questionnaireStarted ? this.#definition.questions : [],
+      shownQuestionId: this.#result ? null : this.#shownQuestionId,
+      answers: [...this.#answersSeen.values()],
+      changes: [...this.#changes],
+      assessment: this.#publicResult(),
+      suitability: this.#suitability,
+      disclosure: this.#disclosure,
+      acknowledgement:
+        this.#acknowledgement === 'not-requested'
+          ? null
+          : this.#acknowledgement === 'submitted'
+            ? this.#acknowledgementReceived
+            : this.#acknowledgement,
+      signature: this.#signature ? (this.#signature.signed ? this.#signatureReceived : 'requested') : null,
+    };
+  }
+
+  /** Where the steps stand, as the kiosk's screen shows them: for a kiosk that reconnects. */
+  kioskView(): KioskWorkflowView {
+    const shownIndex = this.#shownQuestionId ? this.#definition.questions.findIndex((q) => q.id === this.#shownQuestionId) : -1;
+    const product = this.#product;
+    const signature = this.#signature;
+    return {
+      identity: this.#identityVerified ? true : null,
+      question:
+        shownIndex >= 0 && !this.#result
+          ? {
+              index: shownIndex + 1,
+              total: this.#definition.questions.length,
+              question: this.#definition.questions[shownIndex]!,
+              selected: this.#answers.get(this.#shownQuestionId!)?.optionIds ?? null,
+            }
+          : null,
+      answered: this.#shownQuestionId !== null && this.#answers.has(this.#shownQuestionId),
+      assessment: this.#publicResult(),
+      suitability: this.#suitability,
+      disclosure:
+        product && this.#disclosure !== 'not-shown'
+          ? { productCode: product.code, productName: product.name, disclosure: product.disclosure, extraConfirmation: this.#extraConfirmation }
+          : null,
+      disclosureConfirmed: this.#disclosure === 'confirmed',
+      acknowledgement:
+        product && this.#acknowledgement !== 'not-requested'
+          ? {
+              sentence: product.disclosure.acknowledgement,
+              retry: this.#acknowledgementRetry,
+              state: this.#acknowledgement === 'requested' ? 'writing' : this.#acknowledgement,
+            }
+          : null,
+      signature:
+        signature && product && this.#result
+          ? {
+              document: signature.document,
+              documentHash: signature.documentHash,
+              productName: product.name,
+              levelName: this.#result.name,
+              submitted: signature.signed,
+            }
+          : null,
+    };
+  }
+
+  #publicResult(): AssessmentResult | null {
+    if (!this.#result) return null;
+    const { assessedAt: _assessedAt, ...result } = this.#result;
+    return result;
   }
 
   #requireProduct(): WealthProduct {

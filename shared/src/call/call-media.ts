@@ -7,7 +7,11 @@ import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import type { RtpCapabilities, VideoCodec } from '../protocol/media.ts';
 import type { NotificationData } from '../protocol/signaling.ts';
-import type { SignalingClient } from './signaling-client.ts';
+import { SignalingTimeoutError, type SignalingClient } from './signaling-client.ts';
+import { IceRecovery } from './reconnection.ts';
+
+/** How long a request for new ICE parameters may take before the signaling socket is judged dead. */
+const RESTART_ICE_TIMEOUT_MS = 4000;
 
 export async function loadDevice(routerRtpCapabilities: RtpCapabilities): Promise<Device> {
   const device = await Device.factory();
@@ -40,6 +44,11 @@ export class CallMedia {
   #videoCodec: VideoCodec = 'vp8';
   /** How many times the server moved the call to a new media worker. */
   resets = 0;
+  /** How many times the transports were set up again after this party rejoined the session. */
+  rejoins = 0;
+  readonly #ice = new Map<string, IceRecovery>();
+  /** ICE restarts of transports already replaced. */
+  #earlierIceRestarts = 0;
   #closed = false;
 
   constructor(signaling: SignalingClient, device: Device) {
@@ -100,6 +109,25 @@ export class CallMedia {
   async #restart(): Promise<void> {
     if (this.#closed || !this.#local) return;
     this.resets++;
+    await this.#rebuild();
+  }
+
+  /**
+   * This party rejoined its session on a new signaling connection: the server closed the
+   * old transports, so set up new ones and send the same tracks.
+   */
+  async rejoined(): Promise<void> {
+    if (this.#closed || !this.#local) return;
+    this.rejoins++;
+    await this.#rebuild();
+  }
+
+  /** ICE restarts done so far (diagnostics, tests). */
+  get iceRestarts(): number {
+    return this.#earlierIceRestarts + [...this.#ice.values()].reduce((n, ice) => n + ice.restarts, 0);
+  }
+
+  async #rebuild(): Promise<void> {
     this.#closeTransports();
     this.#expectRecvTransport();
     this.#onChange();
@@ -111,6 +139,11 @@ export class CallMedia {
   }
 
   #closeTransports(): void {
+    for (const ice of this.#ice.values()) {
+      ice.stop();
+      this.#earlierIceRestarts += ice.restarts;
+    }
+    this.#ice.clear();
     this.#sendTransport?.close();
     this.#recvTransport?.close();
     this.#sendTransport = null;
@@ -153,7 +186,24 @@ export class CallMedia {
         .request('produce', { transportId: transport.id, kind, rtpParameters: rtpParameters as never })
         .then(({ producerId }) => callback({ id: producerId }), errback);
     });
-    transport.on('connectionstatechange', () => this.#onChange());
+    // A transport whose network dropped gets new ICE parameters from the server.
+    const ice = new IceRecovery({
+      restart: async () => {
+        try {
+          const { iceParameters } = await this.#signaling.request('transport.restartIce', { transportId: transport.id }, { timeoutMs: RESTART_ICE_TIMEOUT_MS });
+          if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+        } catch (error) {
+          // No answer: the signaling socket is dead too; dropping it starts the rejoin.
+          if (error instanceof SignalingTimeoutError) this.#signaling.drop();
+          throw error;
+        }
+      },
+    });
+    this.#ice.set(transport.id, ice);
+    transport.on('connectionstatechange', (state) => {
+      ice.onState(state);
+      this.#onChange();
+    });
     return transport;
   }
 

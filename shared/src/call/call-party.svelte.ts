@@ -3,8 +3,11 @@
  * signaling connection, the local and remote streams, and the recording state the
  * server reports. The kiosk's visit and the teller's desk each build on one.
  */
-import type { NotificationData, Role, VideoCodec } from '../protocol/index.ts';
-import { CallMedia } from './call-media.ts';
+import type { NotificationData, RequestData, ResponseData, Role, VideoCodec } from '../protocol/index.ts';
+import { CallMedia, receiveCapabilities } from './call-media.ts';
+import { GiveUp, retryUntil } from './reconnection.ts';
+import { GrowingCounter, MediaFlow } from './media-flow.ts';
+import { SignalingRequestError } from './signaling-client.ts';
 import { summariseInbound, type InboundSummary } from './call-stats.ts';
 import { connectAs, openCameraAndMicrophone, type SignalingSession } from './connect.ts';
 
@@ -12,12 +15,47 @@ export type RecordingStatus = { state: NotificationData<'recording.state'>['stat
 
 const NOT_RECORDING: RecordingStatus = { state: 'off', startedAt: null };
 
+/** How long a party keeps trying to get back into its session (the server waits 30 s by default). */
+const REJOIN_DEADLINE_MS = 45_000;
+
+/**
+ * The signaling link: online; reconnecting (the socket dropped during a session and the
+ * party is getting back into it); offline (not connected, or it could not get back).
+ */
+export type LinkState = 'online' | 'reconnecting' | 'offline';
+
+/** The call's media: not started, connecting, flowing, or interrupted (a transport dropped). */
+export type MediaLinkState = 'none' | 'connecting' | 'connected' | 'interrupted';
+
+export type RejoinReply = ResponseData<'session.rejoin'>;
+
 export class CallParty {
   localStream = $state<MediaStream | null>(null);
   remoteStream = $state<MediaStream | null>(null);
   recording = $state<RecordingStatus>(NOT_RECORDING);
   microphoneOn = $state(true);
   cameraOn = $state(true);
+  link = $state<LinkState>('offline');
+  mediaLink = $state<MediaLinkState>('none');
+  /** When the current interruption of the signaling or the media began (ms since epoch), else null. */
+  interruptedSince = $state<number | null>(null);
+  /** How many times this party rejoined its session on a new connection. */
+  rejoins = 0;
+
+  /**
+   * The session this party is in, to rejoin if its connection drops: set once a session
+   * exists (the kiosk's token proves it is the session's own), cleared when it ends.
+   */
+  session: { sessionId: string; token: string } | null = null;
+  /** Told when the party is back in its session on a new connection (after media is set up again). */
+  onRejoined: ((reply: RejoinReply) => void) | null = null;
+  /** Told when the connection is gone for good: there was no session to rejoin, or it could not be rejoined. */
+  onLost: ((reason: 'closed' | 'session-gone' | 'gave-up') => void) | null = null;
+  #hello: RequestData<'hello'> | null = null;
+  #closing = false;
+  /** The other party's media arriving or not (a path can die while ICE still says connected). */
+  #inboundWatch: ReturnType<typeof setInterval> | null = null;
+  #inboundStalled = false;
 
   readonly role: Role;
   readonly name: string;
@@ -43,13 +81,80 @@ export class CallParty {
   }
 
   async connect(): Promise<SignalingSession> {
+    // A new connection replaces any earlier one (which is closed without a reconnection).
+    if (this.#connection) {
+      this.#closing = true;
+      this.#connection.signaling.close();
+      this.#closing = false;
+    }
     // The teller is whoever is signed in on this browser; the kiosk says its name.
-    const connection = await connectAs(
-      this.role === 'teller' ? { role: 'teller' } : { role: 'kiosk', name: this.name, location: this.location },
-    );
+    this.#hello = this.role === 'teller' ? { role: 'teller' } : { role: 'kiosk', name: this.name, location: this.location };
+    const connection = await connectAs(this.#hello);
     this.#connection = connection;
     connection.signaling.on('recording.state', ({ state, startedAt }) => (this.recording = { state, startedAt }));
+    connection.signaling.onClose(() => void this.#onSignalingLost(connection));
+    this.link = 'online';
     return connection;
+  }
+
+  /**
+   * The signaling socket closed without being asked to. In a session, reconnect and rejoin
+   * it (the server keeps the party's place for a grace period); otherwise it is lost.
+   */
+  async #onSignalingLost(connection: SignalingSession): Promise<void> {
+    if (this.#closing || connection !== this.#connection) return;
+    const session = this.session;
+    if (!session) {
+      this.link = 'offline';
+      this.onLost?.('closed');
+      return;
+    }
+    this.link = 'reconnecting';
+    this.interruptedSince ??= Date.now();
+    const { signaling, device } = connection;
+    try {
+      const reply = await retryUntil(
+        async () => {
+          if (connection !== this.#connection || this.session?.sessionId !== session.sessionId) throw new GiveUp('the session changed');
+          if (!signaling.open) await signaling.reconnect();
+          await signaling.request('hello', this.#hello!);
+          try {
+            return await signaling.request('session.rejoin', { ...session, rtpCapabilities: receiveCapabilities(device) });
+          } catch (error) {
+            // The session ended meanwhile, or is not this party's any more: nothing to go back to.
+            if (error instanceof SignalingRequestError && (error.code === 'not-found' || error.code === 'not-allowed')) throw new GiveUp(error.message);
+            throw error;
+          }
+        },
+        { deadlineMs: REJOIN_DEADLINE_MS },
+      );
+      this.rejoins++;
+      this.link = 'online';
+      if (reply.media) await this.#media?.rejoined();
+      this.#updateMediaLink();
+      this.onRejoined?.(reply);
+    } catch (error) {
+      console.warn('could not rejoin the session:', error instanceof Error ? error.message : error);
+      this.link = 'offline';
+      this.interruptedSince = null;
+      this.onLost?.(error instanceof GiveUp ? 'session-gone' : 'gave-up');
+    }
+  }
+
+  #updateMediaLink(): void {
+    const media = this.#media;
+    if (!media) {
+      this.mediaLink = 'none';
+    } else {
+      const states = [media.sendState, media.recvState];
+      this.mediaLink = this.#inboundStalled || states.some((s) => s === 'disconnected' || s === 'failed')
+        ? 'interrupted'
+        : states.every((s) => s === 'connected')
+          ? 'connected'
+          : 'connecting';
+    }
+    if (this.link === 'online' && this.mediaLink !== 'interrupted' && this.mediaLink !== 'connecting') this.interruptedSince = null;
+    else if (this.mediaLink === 'interrupted' || this.link === 'reconnecting') this.interruptedSince ??= Date.now();
   }
 
   async openCamera(): Promise<MediaStream> {
@@ -63,15 +168,42 @@ export class CallParty {
     this.recording = { state: 'starting', startedAt: null };
     const media = new CallMedia(signaling, device);
     this.#media = media;
+    media.onChange = () => this.#updateMediaLink();
     this.remoteStream = media.remoteStream;
+    this.#watchInbound(media);
     await media.start(this.localStream!, videoCodec);
   }
 
+  /** Every second: has anything arrived from the other party since the last look? */
+  #watchInbound(media: CallMedia): void {
+    if (this.#inboundWatch) clearInterval(this.#inboundWatch);
+    const flow = new MediaFlow(2000);
+    const counter = new GrowingCounter();
+    this.#inboundStalled = false;
+    this.#inboundWatch = setInterval(async () => {
+      if (media !== this.#media) return;
+      const { audioPacketsReceived, videoFramesDecoded } = await this.inboundStats();
+      const change = flow.sample(counter.add(audioPacketsReceived + videoFramesDecoded), Date.now());
+      if (!change) return;
+      this.#inboundStalled = change.state === 'stalled';
+      this.#updateMediaLink();
+    }, 1000);
+  }
+
   stopMedia(): void {
+    if (this.#inboundWatch) clearInterval(this.#inboundWatch);
+    this.#inboundWatch = null;
+    this.#inboundStalled = false;
     this.#media?.close();
     this.#media = null;
     this.remoteStream = null;
     this.recording = NOT_RECORDING;
+    this.#updateMediaLink();
+  }
+
+  /** ICE restarts of this call's transports (diagnostics, tests). */
+  get iceRestarts(): number {
+    return this.#media?.iceRestarts ?? 0;
   }
 
   /** Mutes or unmutes the microphone (the track keeps flowing, silent, so the recording has no gap). */

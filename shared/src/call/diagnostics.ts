@@ -7,6 +7,11 @@ import type { CallParty } from './call-party.svelte.ts';
 export interface CallDiagnostics {
   readonly sessionId: string | null;
   readonly mediaResets: number;
+  /** The signaling link and the media, as the reconnection logic sees them. */
+  readonly link: CallParty['link'];
+  readonly mediaLink: CallParty['mediaLink'];
+  readonly iceRestarts: number;
+  readonly rejoins: number;
   inboundStats: CallParty['inboundStats'];
 }
 
@@ -17,6 +22,18 @@ export function exposeDiagnostics(party: CallParty, session: { sessionId: () => 
     },
     get mediaResets() {
       return party.mediaResets;
+    },
+    get link() {
+      return party.link;
+    },
+    get mediaLink() {
+      return party.mediaLink;
+    },
+    get iceRestarts() {
+      return party.iceRestarts;
+    },
+    get rejoins() {
+      return party.rejoins;
     },
     inboundStats: () => party.inboundStats(),
   };

@@ -24,11 +24,16 @@ import { CustomerRiskLevel, LocalizedText, ProductRiskLevel } from '../domain/as
 import { ProductDisclosure } from '../domain/assessment/products.ts';
 import { SignedDocument } from '../domain/assessment/signed-document.ts';
 import { FieldCheckSchema } from '../domain/identity/field-check.ts';
-import { PassportTd3FieldsSchema } from '../domain/identity/mrz.ts';
+import { PassportTd3FieldsSchema, formatTd3Mrz } from '../domain/identity/mrz.ts';
 import { ResidentIdBackSchema, ResidentIdFrontSchema } from '../domain/identity/resident-id-card.ts';
 
 /** Largest frame the server accepts; larger ones close the socket with 1009. */
 export const MAX_SIGNALING_FRAME_BYTES = 64 * 1024;
+/**
+ * Deepest nesting of arrays and objects a frame may have (the protocol itself needs 7);
+ * deeper frames are refused as bad frames before they are parsed.
+ */
+export const MAX_SIGNALING_FRAME_DEPTH = 32;
 
 export const Role = z.enum(['kiosk', 'teller']);
 export type Role = z.infer<typeof Role>;
@@ -85,6 +90,8 @@ export const QueueEntry = z.object({
   /** The identity document the customer presented at the kiosk, if any. */
   documentKind: z.enum(['cn-resident-id', 'passport-td3']).nullable(),
   waitingSince: z.iso.datetime(),
+  /** The customer was in a call whose teller was lost: the next teller resumes it. */
+  interrupted: z.boolean().optional(),
 });
 export type QueueEntry = z.infer<typeof QueueEntry>;
 
@@ -108,6 +115,19 @@ export const AutomaticCorrection = z
   .object({ field: z.string().max(40), position: z.number().int().min(0), from: z.string().max(4), to: z.string().max(4) })
   .strict();
 
+/**
+ * A passport's fields as they can stand in a machine-readable zone (the server checks them
+ * by writing the MRZ): names in Latin letters, an expiry in 2000–2099. Others are refused
+ * here rather than failing deep in the server.
+ */
+const MrzWritablePassportFields = PassportTd3FieldsSchema.superRefine((fields, ctx) => {
+  try {
+    formatTd3Mrz(fields);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'cannot be written in an MRZ' });
+  }
+});
+
 export const CustomerIdentity = z
   .object({
     document: z.discriminatedUnion('kind', [
@@ -120,7 +140,7 @@ export const CustomerIdentity = z
           backImageEvidenceId: EvidenceId,
         })
         .strict(),
-      z.object({ kind: z.literal('passport-td3'), fields: PassportTd3FieldsSchema, imageEvidenceId: EvidenceId }).strict(),
+      z.object({ kind: z.literal('passport-td3'), fields: MrzWritablePassportFields, imageEvidenceId: EvidenceId }).strict(),
     ]),
     /** What OCR read, field by field, before the customer confirmed it, and its confidence (0–1). */
     ocr: z.object({ fields: FieldValues, confidence: z.record(z.string().max(40), z.number().min(0).max(1)) }).strict(),
@@ -175,6 +195,77 @@ export const SuitabilityResult = z.object({
 });
 export type SuitabilityResult = z.infer<typeof SuitabilityResult>;
 
+const AnswerReceived = z.object({
+  questionId: QuestionId,
+  optionIds: z.array(z.string()),
+  previous: z.array(z.string()).nullable(),
+  at: z.iso.datetime(),
+});
+
+const QuestionShown = z.object({
+  index: z.number().int(),
+  total: z.number().int(),
+  question: Question,
+  selected: z.array(z.string()).nullable(),
+});
+
+const DisclosureShown = z.object({
+  productCode: z.string(),
+  productName: LocalizedText,
+  disclosure: ProductDisclosure,
+  extraConfirmation: z.array(LocalizedText),
+});
+
+const SignatureRequested = z.object({
+  document: SignedDocument,
+  documentHash: z.string(),
+  productName: LocalizedText,
+  levelName: LocalizedText,
+});
+
+/**
+ * Where the regulated steps of a session stand, as the teller's console shows them: what
+ * a teller who takes over a session (the first one was lost) or who reconnects starts from.
+ */
+export const TellerWorkflowView = z.object({
+  identity: z.enum(['pending', 'verified', 'failed']),
+  questions: z.array(Question),
+  shownQuestionId: z.string().nullable(),
+  answers: z.array(AnswerReceived),
+  changes: z.array(AnswerReceived),
+  assessment: AssessmentResult.nullable(),
+  suitability: SuitabilityResult.nullable(),
+  disclosure: z.enum(['not-shown', 'shown', 'confirmed']),
+  acknowledgement: z.union([
+    z.null(),
+    z.literal('requested'),
+    z.literal('accepted'),
+    z.object({ imageEvidenceId: z.number().int(), recognisedText: z.string(), matchScore: z.number() }),
+  ]),
+  signature: z.union([z.null(), z.literal('requested'), z.object({ imageEvidenceId: z.number().int(), documentHash: z.string() })]),
+});
+export type TellerWorkflowView = z.infer<typeof TellerWorkflowView>;
+
+/** The same, as the kiosk's screen shows it: what a kiosk that reconnects starts from. */
+export const KioskWorkflowView = z.object({
+  identity: z.boolean().nullable(),
+  question: QuestionShown.nullable(),
+  answered: z.boolean(),
+  assessment: AssessmentResult.nullable(),
+  suitability: SuitabilityResult.nullable(),
+  disclosure: DisclosureShown.nullable(),
+  disclosureConfirmed: z.boolean(),
+  acknowledgement: z
+    .object({ sentence: LocalizedText, retry: z.boolean(), state: z.enum(['writing', 'submitted', 'accepted']) })
+    .nullable(),
+  signature: SignatureRequested.extend({ submitted: z.boolean() }).nullable(),
+});
+export type KioskWorkflowView = z.infer<typeof KioskWorkflowView>;
+
+/** How a party's connection stands, as the other party is told. */
+export const PeerLinkState = z.enum(['reconnecting', 'connected']);
+export type PeerLinkState = z.infer<typeof PeerLinkState>;
+
 /** Client → server requests, each with the shape of its data and of its reply. */
 export const requests = {
   /** First message on every connection: who is calling. The reply says what the server's routers offer. */
@@ -222,7 +313,25 @@ export const requests = {
   /** Teller: take a waiting session. Exactly one of two simultaneous accepts wins. */
   'session.accept': {
     data: z.object({ sessionId: SessionId, rtpCapabilities: RtpCapabilities }).strict(),
-    response: z.object({ sessionId: SessionId, videoCodec: VideoCodec }),
+    /** `resumed`: the session had another teller, who was lost; where its steps stand. */
+    response: z.object({ sessionId: SessionId, videoCodec: VideoCodec, resumed: TellerWorkflowView.nullable() }),
+  },
+  /**
+   * After hello on a new connection: take back this party's place in a session whose
+   * connection dropped (within the grace period). A kiosk proves it is the session's own
+   * with the token it was given at session.create; a teller is the signed-in user who
+   * had the call. `media` says to set up transports again (the old ones are closed).
+   */
+  'session.rejoin': {
+    data: z.object({ sessionId: SessionId, token: z.string().max(200).default(''), rtpCapabilities: RtpCapabilities }).strict(),
+    response: z.object({
+      state: z.enum(['draft', 'waiting', 'in-call']),
+      media: z.object({ videoCodec: VideoCodec }).nullable(),
+      tellerName: z.string().nullable(),
+      queuePosition: QueuePosition.nullable(),
+      kioskView: KioskWorkflowView.nullable(),
+      tellerView: TellerWorkflowView.nullable(),
+    }),
   },
   /** Teller: available for calls, busy, or away (away and busy tellers cannot accept). */
   'presence.set': {
@@ -422,7 +531,16 @@ export const notifications = {
     sessionId: SessionId,
     tellerName: z.string(),
     videoCodec: VideoCodec,
+    /** A teller took over a session whose teller was lost: media is already set up. */
+    resumed: z.boolean().optional(),
   }),
+  /**
+   * To the kiosk: its teller was lost; the session is back at the head of the queue and
+   * the next teller resumes it. The kiosk keeps sending (and being recorded).
+   */
+  'session.requeued': z.object({ sessionId: SessionId, reason: z.literal('teller-lost'), position: QueuePosition }),
+  /** To one party: the other party's connection dropped and it is reconnecting, or it is back. */
+  'peer.connection': z.object({ role: Role, state: PeerLinkState }),
   /** To both: the session is over (the other side hung up, disconnected, or the server stops). */
   'session.ended': z.object({ sessionId: SessionId, reason: EndReason, by: Role.nullable() }),
   /** To a peer: the other party's track is ready to be received (created paused). */
@@ -447,30 +565,15 @@ export const notifications = {
   /** To the kiosk: the teller recorded the identity check. */
   'identity.recorded': z.object({ verified: z.boolean() }),
   /** To the kiosk: show this question (with the customer's earlier answer, if any). */
-  'question.shown': z.object({
-    index: z.number().int(),
-    total: z.number().int(),
-    question: Question,
-    selected: z.array(z.string()).nullable(),
-  }),
+  'question.shown': QuestionShown,
   /** To the teller: the customer answered at the kiosk. */
-  'answer.received': z.object({
-    questionId: QuestionId,
-    optionIds: z.array(z.string()),
-    previous: z.array(z.string()).nullable(),
-    at: z.iso.datetime(),
-  }),
+  'answer.received': AnswerReceived,
   /** To both: the level the answers give. */
   'assessment.result': AssessmentResult,
   /** To both: whether the proposed product may be sold to this customer. */
   'suitability.result': SuitabilityResult,
   /** To the kiosk: the product's risk disclosure to read and confirm. */
-  'disclosure.shown': z.object({
-    productCode: z.string(),
-    productName: LocalizedText,
-    disclosure: ProductDisclosure,
-    extraConfirmation: z.array(LocalizedText),
-  }),
+  'disclosure.shown': DisclosureShown,
   /** To the teller: the customer confirmed the disclosure. */
   'disclosure.confirmed': z.object({ productCode: z.string(), disclosureVersion: z.number().int() }),
   /** To the kiosk: copy this sentence by hand (again, when `retry`). */
@@ -484,12 +587,7 @@ export const notifications = {
   /** To the kiosk: the teller accepted the handwriting. */
   'acknowledgement.accepted': z.object({}),
   /** To the kiosk: sign this document (summary to show, and the hash the signature binds to). */
-  'signature.requested': z.object({
-    document: SignedDocument,
-    documentHash: z.string(),
-    productName: LocalizedText,
-    levelName: LocalizedText,
-  }),
+  'signature.requested': SignatureRequested,
   /** To the teller: the signature arrived. */
   'signature.received': z.object({ imageEvidenceId: z.number().int(), documentHash: z.string() }),
   /** To the kiosk: the session is complete; its receipt can be printed or downloaded. */

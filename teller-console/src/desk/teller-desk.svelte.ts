@@ -11,8 +11,10 @@ import type {
   RequestData,
   ResponseData,
   SessionOutcome,
+  PeerLinkState,
   SuitabilityResult,
   TellerPresence,
+  TellerWorkflowView,
 } from '@vtm/shared';
 
 /** What the teller has done and seen in the regulated part of the current call. */
@@ -43,6 +45,22 @@ const freshWorkflow = (): CallWorkflow => ({
   signature: null,
 });
 
+/** The console's view of the steps, from where the server says they stand (a session taken over or rejoined). */
+export function workflowFromView(view: TellerWorkflowView): CallWorkflow {
+  return {
+    identity: view.identity,
+    questions: view.questions,
+    shownQuestionId: view.shownQuestionId,
+    answers: Object.fromEntries(view.answers.map((a) => [a.questionId, a])),
+    changes: view.changes,
+    assessment: view.assessment,
+    suitability: view.suitability,
+    disclosure: view.disclosure,
+    acknowledgement: view.acknowledgement,
+    signature: view.signature,
+  };
+}
+
 export interface ActiveCall {
   sessionId: string;
   kioskName: string;
@@ -55,6 +73,8 @@ export class TellerDesk {
   notice = $state<string | null>(null);
   presence = $state<TellerPresence>('available');
   workflow = $state<CallWorkflow>(freshWorkflow());
+  /** The customer's connection: reconnecting while their network is down. */
+  customerLink = $state<PeerLinkState>('connected');
   /** Stills taken in the current call. */
   stills = $state(0);
   /** The customer's document as captured at the kiosk, and any earlier assessment of theirs. */
@@ -84,10 +104,17 @@ export class TellerDesk {
     signaling.on('acknowledgement.received', (received) => (this.workflow.acknowledgement = received));
     signaling.on('signature.received', (received) => (this.workflow.signature = received));
     signaling.on('session.ended', ({ by }) => this.#endCall(by === 'kiosk' ? 'The customer ended the call.' : 'The call ended.'));
-    signaling.onClose(() => {
-      this.#endCall(null);
-      this.status = 'disconnected';
+    signaling.on('peer.connection', ({ role, state }) => {
+      if (role === 'kiosk') this.customerLink = state;
     });
+    // A dropped connection during a call is rejoined by the party (see CallParty).
+    this.party.onRejoined = (reply) => {
+      if (reply.tellerView) this.workflow = workflowFromView(reply.tellerView);
+    };
+    this.party.onLost = () => {
+      this.#endCall(this.call ? 'The connection to the server was lost; the customer goes to the next teller.' : null);
+      this.status = 'disconnected';
+    };
     this.status = 'on-duty';
   }
 
@@ -99,13 +126,17 @@ export class TellerDesk {
     const { signaling, device } = this.party.connection;
     this.notice = null;
     try {
-      const { videoCodec } = await signaling.request('session.accept', {
+      const { videoCodec, resumed } = await signaling.request('session.accept', {
         sessionId: entry.sessionId,
         rtpCapabilities: receiveCapabilities(device),
       });
       this.call = { sessionId: entry.sessionId, kioskName: entry.kioskName };
+      this.party.session = { sessionId: entry.sessionId, token: '' };
       this.presence = 'busy';
-      this.workflow = freshWorkflow();
+      this.customerLink = 'connected';
+      // A session taken over from a teller who was lost goes on from where it stands.
+      this.workflow = resumed ? workflowFromView(resumed) : freshWorkflow();
+      if (resumed) this.notice = 'Resumed: the previous teller was disconnected. Identity, answers and steps so far are kept.';
       this.stills = 0;
       this.customer = await signaling.request('customer.details', {}).catch(() => null);
       await this.party.startMedia(videoCodec);
@@ -226,6 +257,7 @@ export class TellerDesk {
   }
 
   #endCall(reason: string | null): void {
+    this.party.session = null;
     this.party.stopMedia();
     if (this.call && reason) this.notice = reason;
     if (this.call) this.presence = 'available';

@@ -8,6 +8,7 @@ import { SqliteEvidenceRepository } from './evidence.repository.ts';
 import { SqliteParticipantRepository } from './participant.repository.ts';
 import { SqliteRecordingRepository } from './recording.repository.ts';
 import { SqliteReviewRepository } from './review.repository.ts';
+import { SqliteRetentionRepository } from './retention.repository.ts';
 import { SqliteSessionRepository } from './session.repository.ts';
 import { SqliteSigningRepository } from './signing.repository.ts';
 import { SqliteAuthSessionRepository, SqliteUserRepository } from './user.repository.ts';
@@ -27,6 +28,7 @@ export function createSqliteRepositories(file: string): Repositories {
     customers: new SqliteCustomerRepository(db),
     audit: new SqliteAuditRepository(db),
     review: new SqliteReviewRepository(db),
+    retention: new SqliteRetentionRepository(db),
     async ping() {
       return db.prepare('SELECT 1').pluck().get() === 1;
     },

@@ -6,8 +6,12 @@ import type {
   FinalisationState,
   PlayableMediaRecord,
   QualityCheckRecord,
+  ReviewDecisionRecord,
+  ReviewListCriteria,
+  ReviewListRow,
   ReviewRepository,
 } from '../repositories.ts';
+import { queryReviewFilterOptions, queryReviewList } from './review-list.query.ts';
 
 interface FinalisationRow {
   session_id: string;
@@ -32,6 +36,24 @@ interface PlayableMediaRow {
   sha256: string;
   created_at: string;
 }
+
+interface DecisionRow {
+  id: number;
+  session_id: string;
+  decision: ReviewDecisionRecord['decision'];
+  comment: string;
+  reviewer: string;
+  decided_at: string;
+}
+
+const toDecision = (r: DecisionRow): ReviewDecisionRecord => ({
+  id: r.id,
+  sessionId: r.session_id,
+  decision: r.decision,
+  comment: r.comment,
+  reviewer: r.reviewer,
+  decidedAt: r.decided_at,
+});
 
 interface AssessmentRow {
   id: number;
@@ -170,5 +192,36 @@ export class SqliteReviewRepository implements ReviewRepository {
       level: r.level,
       assessedAt: r.assessed_at,
     }));
+  }
+
+  async listForReview(criteria: ReviewListCriteria): Promise<{ rows: ReviewListRow[]; total: number }> {
+    return queryReviewList(this.#db, criteria);
+  }
+
+  async reviewFilterOptions() {
+    return queryReviewFilterOptions(this.#db);
+  }
+
+  async addDecision(d: Omit<ReviewDecisionRecord, 'id'>): Promise<ReviewDecisionRecord> {
+    const result = this.#db
+      .prepare('INSERT INTO review_decisions (session_id, decision, comment, reviewer, decided_at) VALUES (?, ?, ?, ?, ?)')
+      .run(d.sessionId, d.decision, d.comment, d.reviewer, d.decidedAt);
+    return { id: Number(result.lastInsertRowid), ...d };
+  }
+
+  async decisionsFor(sessionId: string): Promise<ReviewDecisionRecord[]> {
+    const rows = this.#db.prepare('SELECT * FROM review_decisions WHERE session_id = ? ORDER BY id').all(sessionId) as DecisionRow[];
+    return rows.map(toDecision);
+  }
+
+  async receiptFor(sessionId: string) {
+    const r = this.#db
+      .prepare('SELECT verification_code, evidence_id, issued_at FROM receipts WHERE session_id = ?')
+      .get(sessionId) as { verification_code: string; evidence_id: number; issued_at: string } | undefined;
+    return r && { verificationCode: r.verification_code, evidenceId: r.evidence_id, issuedAt: r.issued_at };
+  }
+
+  async purgedAt(sessionId: string): Promise<string | null> {
+    return (this.#db.prepare('SELECT purged_at FROM sessions WHERE id = ?').pluck().get(sessionId) as string | null | undefined) ?? null;
   }
 }

@@ -80,6 +80,10 @@ export class SqliteSessionRepository implements SessionRepository {
     return result.changes === 1;
   }
 
+  async requeue(id: string): Promise<boolean> {
+    return this.#db.prepare(`UPDATE sessions SET state = 'waiting' WHERE id = ? AND state = 'active'`).run(id).changes === 1;
+  }
+
   async end(id: string, e: { reason: string; at: string }): Promise<boolean> {
     const result = this.#db
       .prepare(`UPDATE sessions SET state = 'ended', end_reason = ?, ended_at = ? WHERE id = ? AND state != 'ended'`)
