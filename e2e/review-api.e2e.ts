@@ -17,6 +17,7 @@ import {
   type ReviewList,
   type ReviewSessionDetail,
 } from '@vtm/shared';
+import { jsonSha256 } from '../sfu/src/audit/audit-entry.ts';
 import { signIn } from './support/api.ts';
 import { artifactDir } from './support/artifacts.ts';
 import { beijingTodayIso } from './support/documents/dates.ts';
@@ -306,8 +307,8 @@ describe('compliance review API', () => {
     try {
       const decided = db.prepare("SELECT actor, details FROM audit_entries WHERE session_id = ? AND action = 'review.decided' ORDER BY seq").all(called) as Array<{ actor: string; details: string }>;
       expect(decided.map((e) => [e.actor, JSON.parse(e.details)])).toEqual([
-        ['user:compliance1', { decisionId: first.body.id, decision: 'follow-up', comment: 'the teller did not verify identity' }],
-        ['user:compliance1', { decisionId: second.body.id, decision: 'rejected', comment: 'no sale was possible without identity' }],
+        ['user:compliance1', { decisionId: first.body.id, decision: 'follow-up', commentSha256: await jsonSha256('the teller did not verify identity') }],
+        ['user:compliance1', { decisionId: second.body.id, decision: 'rejected', commentSha256: await jsonSha256('no sale was possible without identity') }],
       ]);
     } finally {
       db.close();

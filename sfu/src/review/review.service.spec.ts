@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReviewListQuery, ReviewSessionDetail } from '@vtm/shared';
 import { AuditLog } from '../audit/audit-log.ts';
+import { jsonSha256 } from '../audit/audit-entry.ts';
 import type { Repositories, UserRecord } from '../storage/repositories.ts';
 import { createSqliteRepositories } from '../storage/sqlite/index.ts';
 import { seedSession } from './review-seed.ts';
@@ -222,7 +223,7 @@ describe('ReviewService (real SQLite file)', () => {
     await expect(review.detailFor('3f0c8a56-1111-4222-8333-444455556666')).rejects.toMatchObject({ code: 'not-found' });
   });
 
-  it('appends decisions to an ended session only, audited with the decision and its comment', async () => {
+  it('appends decisions to an ended session only, audited with the decision and the hash of its comment (the trail outlives personal data)', async () => {
     const { id } = await completedSale();
     const first = await review.decide(id, { decision: 'follow-up', comment: 'ask the teller about the pause at 2:10' }, REVIEWER);
     const second = await review.decide(id, { decision: 'approved', comment: 'explained: network hiccup' }, REVIEWER);
@@ -233,8 +234,8 @@ describe('ReviewService (real SQLite file)', () => {
     expect(detail.reviewStatus).toBe('approved');
     const decided = (await repos.audit.listForSession(id)).filter((e) => e.action === 'review.decided');
     expect(decided.map((e) => e.details)).toEqual([
-      { decisionId: first.id, decision: 'follow-up', comment: 'ask the teller about the pause at 2:10' },
-      { decisionId: second.id, decision: 'approved', comment: 'explained: network hiccup' },
+      { decisionId: first.id, decision: 'follow-up', commentSha256: await jsonSha256('ask the teller about the pause at 2:10') },
+      { decisionId: second.id, decision: 'approved', commentSha256: await jsonSha256('explained: network hiccup') },
     ]);
     const [listed] = (await review.list(ReviewListQuery.parse({}))).items;
     expect(listed!.reviewStatus).toBe('approved');

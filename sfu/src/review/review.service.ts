@@ -13,7 +13,7 @@ import {
   type ReviewSessionDetail,
 } from '@vtm/shared';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { userActor } from '../audit/audit-entry.ts';
+import { jsonSha256, userActor } from '../audit/audit-entry.ts';
 import { RequestError, notFound } from '../errors.ts';
 import { loadSessionDetail } from '../sessions/session-detail.ts';
 import type { Repositories, ReviewListCriteria, UserRecord } from '../storage/repositories.ts';
@@ -127,7 +127,9 @@ export class ReviewService {
       action: 'review.decided',
       sessionId,
       subject: `session:${sessionId}`,
-      details: { decisionId: record.id, decision: record.decision, comment: record.comment },
+      // The comment's hash, not its words: a reviewer may name the customer, and the trail
+      // outlives the personal data that retention removes.
+      details: { decisionId: record.id, decision: record.decision, commentSha256: await jsonSha256(record.comment) },
     });
     return decisionView(record);
   }

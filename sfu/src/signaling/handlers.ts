@@ -26,6 +26,9 @@ function requirePeer(ctx: HandlerContext, role?: Peer['role']): Peer {
   return ctx.peer;
 }
 
+/** A party needs one send and one receive transport (new ones after a media reset or a rejoin, when the old are closed). */
+export const MAX_TRANSPORTS_PER_PEER = 4;
+
 export const handlers: { [M in Method]: Handler<M> } = {
   async hello(ctx, data) {
     if (ctx.peer) throw notAllowed('hello was already said');
@@ -109,7 +112,10 @@ export const handlers: { [M in Method]: Handler<M> } = {
 
   async 'transport.create'(ctx, { direction }) {
     const peer = requirePeer(ctx);
-    return ctx.sessions.roomOf(peer).createTransport(peer, direction);
+    const room = ctx.sessions.roomOf(peer);
+    // Each transport holds ports from the RTC range: a party that asks for them without end is refused.
+    if (peer.transportIds.length >= MAX_TRANSPORTS_PER_PEER) throw notAllowed(`a party may hold at most ${MAX_TRANSPORTS_PER_PEER} transports`);
+    return room.createTransport(peer, direction);
   },
 
   async 'transport.connect'(ctx, { transportId, dtlsParameters }) {

@@ -189,6 +189,7 @@ export class CallMedia {
     // A transport whose network dropped gets new ICE parameters from the server.
     const ice = new IceRecovery({
       restart: async () => {
+        console.info(`restarting ICE on the ${direction} transport (${transport.connectionState})`);
         try {
           const { iceParameters } = await this.#signaling.request('transport.restartIce', { transportId: transport.id }, { timeoutMs: RESTART_ICE_TIMEOUT_MS });
           if (!transport.closed) await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });

@@ -112,10 +112,13 @@ export class CallParty {
     this.link = 'reconnecting';
     this.interruptedSince ??= Date.now();
     const { signaling, device } = connection;
+    const since = Date.now();
+    console.info('signaling connection lost: rejoining the session');
     try {
       const reply = await retryUntil(
-        async () => {
+        async (attempt) => {
           if (connection !== this.#connection || this.session?.sessionId !== session.sessionId) throw new GiveUp('the session changed');
+          if (attempt > 0) console.info(`rejoin attempt ${attempt + 1} (${Date.now() - since} ms)`);
           if (!signaling.open) await signaling.reconnect();
           await signaling.request('hello', this.#hello!);
           try {
@@ -126,10 +129,11 @@ export class CallParty {
             throw error;
           }
         },
-        { deadlineMs: REJOIN_DEADLINE_MS },
+        { deadlineMs: REJOIN_DEADLINE_MS, onError: (error) => console.info('rejoin attempt failed:', error instanceof Error ? error.message : error) },
       );
       this.rejoins++;
       this.link = 'online';
+      console.info(`rejoined the session after ${Date.now() - since} ms`);
       if (reply.media) await this.#media?.rejoined();
       this.#updateMediaLink();
       this.onRejoined?.(reply);

@@ -138,7 +138,7 @@ export class GiveUp extends Error {
  */
 export async function retryUntil<T>(
   attempt: (n: number) => Promise<T>,
-  options: { deadlineMs: number; now?: () => number; sleep?: (ms: number) => Promise<void>; maxDelayMs?: number },
+  options: { deadlineMs: number; now?: () => number; sleep?: (ms: number) => Promise<void>; maxDelayMs?: number; onError?: (error: unknown) => void },
 ): Promise<T> {
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -150,6 +150,7 @@ export async function retryUntil<T>(
       return await attempt(n);
     } catch (error) {
       if (error instanceof GiveUp || now() >= deadline) throw error;
+      options.onError?.(error);
     }
   }
 }

@@ -285,6 +285,9 @@ const review: OperationDescription[] = [
       status: 200, description: 'The export', files: ['application/zip'],
       containedJson: { 'manifest.json': ExportManifest },
     },
+    errors: {
+      409: 'the session has not ended, is still being finalised, or was purged; or a stored file no longer matches its recorded hash (nothing is exported)',
+    },
   },
 ];
 
