@@ -472,7 +472,7 @@ describe('hostile input against the real server', () => {
     expect((await server.health()).ok).toBe(true);
   });
 
-  it('enforces the limits: frame size, JSON body, upload size of every kind, header size', async () => {
+  it('enforces the limits: frame size, JSON body, upload size of every kind, transports per party, anonymous sockets per address, header size', async () => {
     // WebSocket: a frame of exactly 64 KiB is read and answered; one byte more closes the connection with 1009.
     const socket = await FuzzSocket.open(server.wsUrl);
     const base = JSON.stringify({ id: 1, method: 'hello', data: { role: 'kiosk', name: 'LIMIT' } });
@@ -513,6 +513,45 @@ describe('hostile input against the real server', () => {
     });
     expect(still.status).toBe(413);
 
+    // A party in a call holds at most 4 transports (each takes ports from the RTC range).
+    const callKiosk = await FuzzSocket.open(server.wsUrl);
+    await callKiosk.must('hello', { role: 'kiosk', name: 'VTM-FUZZ-LIMITS' });
+    const call = await callKiosk.must<{ sessionId: string }>('session.create', { language: 'en', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
+    await callKiosk.must('consent.record', { accepted: true, consentVersion: 'fuzz' });
+    await callKiosk.must('session.queue', {});
+    const callTeller = await FuzzSocket.open(server.wsUrl, cookies.teller2);
+    await callTeller.must('hello', { role: 'teller' });
+    await callTeller.must('session.accept', { sessionId: call.sessionId, rtpCapabilities: {} });
+    const transports = await Promise.all(Array.from({ length: 12 }, (_, i) => callKiosk.request('transport.create', { direction: i % 2 ? 'send' : 'recv' })));
+    const granted = transports.filter((t) => t.kind === 'reply' && t.reply.ok).length;
+    expect(granted).toBe(4);
+    for (const t of transports.filter((t) => t.kind === 'reply' && !t.reply.ok)) expect(t).toMatchObject({ reply: { error: { code: 'not-allowed' } } });
+    expect((await mediaStats(server.url)).routers.find((r) => r.transports > 0)?.transports).toBe(4);
+    await callKiosk.must('session.hangup', {});
+    await callKiosk.close();
+    await callTeller.close();
+
+    // Connections no signed-in user opened: at most 32 from one address; a signed-in teller still gets in.
+    const anonymous: FuzzSocket[] = [];
+    let refusal: Error | null = null;
+    for (let i = 0; i < 40 && !refusal; i++) {
+      try {
+        anonymous.push(await FuzzSocket.open(server.wsUrl));
+      } catch (error) {
+        refusal = error as Error;
+      }
+    }
+    expect(refusal?.message).toMatch(/HTTP 429/);
+    expect(anonymous.length).toBeLessThanOrEqual(32);
+    const signedIn = await FuzzSocket.open(server.wsUrl, cookies.teller1);
+    expect(await signedIn.must('hello', { role: 'teller' })).toHaveProperty('peerId');
+    await signedIn.close();
+    await anonymous.pop()!.close();
+    await sleep(200);
+    const again = await FuzzSocket.open(server.wsUrl);
+    await again.close();
+    await Promise.all(anonymous.map((socket) => socket.close()));
+
     // Headers: Node's 16 KiB limit; just under it is served, over it is 431.
     const header = (size: number) => sendHttp(server.url, { category: 'huge-header', method: 'GET', path: '/healthz', headers: { 'x-padding': 'a'.repeat(size) } });
     expect((await header(15 * 1024)).status).toBe(200);
@@ -544,11 +583,16 @@ describe('hostile input against the real server', () => {
     await kiosk.must('hello', { role: 'kiosk', name: 'VTM-FUZZ-AFTER' });
     const { sessionId } = await kiosk.must<{ sessionId: string }>('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
     await kiosk.must('consent.record', { accepted: true, consentVersion: 'fuzz' });
-    expect(await kiosk.must('session.queue', {})).toMatchObject({ position: 2 });
+    const { position } = await kiosk.must<{ position: number }>('session.queue', {});
     const teller = await FuzzSocket.open(server.wsUrl, cookies.teller1);
     await teller.must('hello', { role: 'teller' });
-    const queue = teller.notifications.filter((n) => n.notification === 'queue.updated').at(-1)?.data as { entries: Array<{ sessionId: string }> };
-    expect(queue.entries.map((e) => e.sessionId)).toEqual([baseline.sessionId, sessionId]);
+    const queue = teller.notifications.filter((n) => n.notification === 'queue.updated').at(-1)?.data as { entries: Array<{ sessionId: string; kioskName: string }> };
+    // First the customer who waited all along, last the new one; between them only fuzzing
+    // kiosks whose connection the server cut (a cut connection may rejoin for a while).
+    expect(queue.entries[0]?.sessionId).toBe(baseline.sessionId);
+    expect(queue.entries.at(-1)?.sessionId).toBe(sessionId);
+    expect(queue.entries).toHaveLength(position);
+    for (const entry of queue.entries.slice(1, -1)) expect(entry.kioskName).toMatch(/^FZ /);
 
     // And the tamper-evident trail still verifies, entries and files.
     const verify = await fetch(`${server.url}/api/audit/verify`, { method: 'POST', headers: { cookie: cookies.compliance1 } });

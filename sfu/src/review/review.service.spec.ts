@@ -131,6 +131,15 @@ describe('ReviewService (real SQLite file)', () => {
     await expect(review.list(ReviewListQuery.parse({ from: '2026-03-02', to: '2026-03-01' }))).rejects.toMatchObject({ code: 'invalid-data' });
   });
 
+  it("reads calendar days in the reviewer's calendar: 23:59 UTC on 1 March is 2 March in Beijing", async () => {
+    await seedSession(repos, { createdAt: '2026-03-01T15:59:59.999Z' });
+    await seedSession(repos, { createdAt: '2026-03-01T23:59:59.999Z' });
+    const beijing = await review.list(ReviewListQuery.parse({ from: '2026-03-02', to: '2026-03-02', utcOffsetMinutes: '480', order: 'asc' }));
+    expect(beijing.items.map((i) => i.createdAt)).toEqual(['2026-03-01T23:59:59.999Z']);
+    const utc = await review.list(ReviewListQuery.parse({ from: '2026-03-02', to: '2026-03-02' }));
+    expect(utc.total).toBe(0);
+  });
+
   it('assembles the detail from the stored rows, on the session timeline', async () => {
     const sale = await completedSale();
     const detail = ReviewSessionDetail.parse(await review.detailFor(sale.id));

@@ -143,15 +143,17 @@ export class ReviewService {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const startOfDay = (day: string) => `${day}T00:00:00.000Z`;
-const nextDay = (day: string) => new Date(Date.parse(startOfDay(day)) + DAY_MS).toISOString();
 
-/** The query as storage takes it: calendar days (UTC, inclusive) become a half-open range of instants. */
+/** The instant a calendar day starts in the reviewer's calendar. */
+const startOfDay = (day: string, utcOffsetMinutes: number) => new Date(Date.parse(`${day}T00:00:00.000Z`) - utcOffsetMinutes * 60_000).toISOString();
+const startOfNextDay = (day: string, utcOffsetMinutes: number) => new Date(Date.parse(startOfDay(day, utcOffsetMinutes)) + DAY_MS).toISOString();
+
+/** The query as storage takes it: calendar days (inclusive) become a half-open range of instants. */
 function criteriaOf(query: ReviewListQuery): ReviewListCriteria {
   if (query.from && query.to && query.from > query.to) throw new RequestError('invalid-data', 'from: must not be after to');
   return {
-    createdFrom: query.from ? startOfDay(query.from) : null,
-    createdBefore: query.to ? nextDay(query.to) : null,
+    createdFrom: query.from ? startOfDay(query.from, query.utcOffsetMinutes) : null,
+    createdBefore: query.to ? startOfNextDay(query.to, query.utcOffsetMinutes) : null,
     tellerName: query.teller ?? null,
     kioskName: query.kiosk ?? null,
     outcome: query.outcome ?? null,

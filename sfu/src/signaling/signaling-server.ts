@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { MAX_SIGNALING_FRAME_BYTES } from '@vtm/shared';
 import type { Logger } from '../logger.ts';
@@ -7,9 +7,15 @@ import type { RtpCapabilities } from '@vtm/shared';
 import type { AuthService } from '../auth/auth.service.ts';
 import { sessionToken } from '../http/authentication.ts';
 import { SignalingConnection } from './signaling-connection.ts';
+import type { UserRecord } from '../storage/repositories.ts';
 
 const HEARTBEAT_INTERVAL_MS = 4000;
 const HEARTBEAT_MISSES = 2;
+/**
+ * Open connections from one address that no signed-in user made (kiosks, or anyone): a
+ * branch has a few kiosks, not dozens. More are refused with 429 before the upgrade.
+ */
+export const MAX_ANONYMOUS_SOCKETS_PER_ADDRESS = 32;
 
 /** The signaling WebSocket endpoint at /ws. Oversized frames close the socket with 1009. */
 export function attachSignaling(
@@ -17,7 +23,39 @@ export function attachSignaling(
   deps: { sessions: SessionService; auth: AuthService; routerRtpCapabilities: () => RtpCapabilities; logger: Logger },
 ): WebSocketServer {
   const logger = deps.logger.child({ component: 'signaling' });
-  const wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_SIGNALING_FRAME_BYTES });
+  // Who opened each connection (looked up once, before the upgrade) and how many anonymous ones each address holds.
+  const users = new WeakMap<IncomingMessage, Promise<UserRecord | undefined>>();
+  const anonymous = new Map<string, number>();
+  const wss = new WebSocketServer({
+    server,
+    path: '/ws',
+    maxPayload: MAX_SIGNALING_FRAME_BYTES,
+    verifyClient: ({ req }, done) => {
+      const user = deps.auth.userForToken(sessionToken(req));
+      users.set(req, user);
+      user.then(
+        (signedIn) => {
+          if (signedIn) return done(true);
+          if (req.socket.destroyed) return done(false, 400);
+          const address = req.socket.remoteAddress ?? '';
+          const open = anonymous.get(address) ?? 0;
+          if (open >= MAX_ANONYMOUS_SOCKETS_PER_ADDRESS) {
+            logger.warn({ remote: address }, 'too many connections from one address; refused');
+            return done(false, 429, 'Too Many Requests');
+          }
+          anonymous.set(address, open + 1);
+          // The TCP socket closes however the connection ends (or if the upgrade never completes).
+          req.socket.once('close', () => {
+            const left = (anonymous.get(address) ?? 1) - 1;
+            if (left > 0) anonymous.set(address, left);
+            else anonymous.delete(address);
+          });
+          done(true);
+        },
+        () => done(false, 503, 'Service Unavailable'),
+      );
+    },
+  });
   // A connection whose network is gone stays open to TCP for minutes: a browser answers
   // pings by itself, so one that misses two in a row is cut off (and may rejoin).
   const alive = new WeakMap<object, number>();
@@ -40,7 +78,7 @@ export function attachSignaling(
     const log = logger.child({ remote: request.socket.remoteAddress });
     socket.on('error', (error) => log.warn({ err: error.message }, 'socket error'));
     // Tellers are the users signed in with the session cookie the upgrade request carries.
-    const user = deps.auth.userForToken(sessionToken(request));
+    const user = users.get(request) ?? deps.auth.userForToken(sessionToken(request));
     new SignalingConnection(socket, { sessions: deps.sessions, routerRtpCapabilities: deps.routerRtpCapabilities }, user, log);
   });
   return wss;

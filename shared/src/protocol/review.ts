@@ -25,13 +25,15 @@ const blankToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
 /**
- * GET /api/review/sessions: query string. Dates are calendar days (UTC) and inclusive;
+ * GET /api/review/sessions: query string. Dates are calendar days, inclusive, in the
+ * reviewer's calendar (`utcOffsetMinutes` east of UTC; 480 in Beijing; default UTC);
  * blank parameters mean "any", so a form can send every field.
  */
 export const ReviewListQuery = z
   .object({
     from: optional(z.iso.date()),
     to: optional(z.iso.date()),
+    utcOffsetMinutes: z.preprocess(blankToUndefined, z.coerce.number().int().min(-840).max(840).default(0)),
     teller: optional(z.string().max(64)),
     kiosk: optional(z.string().max(64)),
     outcome: optional(SessionOutcome),

@@ -13,7 +13,12 @@ import { listSearchParams, type ListQuery } from './review-url.ts';
 const session = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}`;
 const reviewed = (sessionId: string) => `/api/review/sessions/${encodeURIComponent(sessionId)}`;
 
-export const listSessions = (query: ListQuery) => api<ReviewList>(`/api/review/sessions?${listSearchParams(query, { all: true })}`);
+/** Dates in the list's filters are days of the reviewer's own calendar. */
+export function listSessions(query: ListQuery) {
+  const params = listSearchParams(query, { all: true });
+  params.set('utcOffsetMinutes', String(-new Date().getTimezoneOffset()));
+  return api<ReviewList>(`/api/review/sessions?${params}`);
+}
 export const filterOptions = () => api<ReviewFilterOptions>('/api/review/filters');
 /** The whole session with its personal data; every call is audited as a view. */
 export const reviewDetail = (sessionId: string) => api<ReviewSessionDetail>(reviewed(sessionId));
