@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from './support/ffprobe.ts';
-import { getAs, signIn } from './support/api.ts';
+import { isEncrypted, storedContent } from './support/stored-files.ts';
+import { WRITE_HEADERS, getAs, signIn } from './support/api.ts';
 import { sign, writeInGrid } from './support/drawing.ts';
 import type { Browser } from 'playwright-core';
 import { RISK_QUESTIONNAIRE_V1, buildSignedDocument, documentHash, findProduct, scoreAssessment } from '@vtm/shared';
@@ -144,8 +145,10 @@ describe('teller-driven risk assessment', () => {
     await pages.teller.getByRole('button', { name: 'Look up' }).click();
     await pages.teller.locator(`[data-testid="receipt-found"][data-session-id="${sessionId}"]`).waitFor();
     const stillFile = path.join(server.dataDir, 'evidence', sessionId, 'still-001.png');
+    // Hashed as stored (encrypted at rest); a PNG once decrypted.
     expect(sha256(stillFile)).toBe(still!.sha256);
-    expect(fs.readFileSync(stillFile).subarray(1, 4).toString()).toBe('PNG');
+    expect(isEncrypted(stillFile)).toBe(true);
+    expect(storedContent(server.dataDir, stillFile).subarray(1, 4).toString()).toBe('PNG');
     expect(types.indexOf('still.taken')).toBeGreaterThan(types.indexOf('identity.verified'));
     // Everything from the start of the recording on is placed on the recording's timeline.
     const recordingStart = types.indexOf('recording.started');
@@ -188,12 +191,13 @@ describe('teller-driven risk assessment', () => {
       (
         await fetch(`${server.url}/api/sessions/${sessionId}/stills`, {
           method: 'POST',
-          headers: { 'content-type': type, ...(username ? { cookie: await signIn(server.url, username) } : {}) },
+          headers: { 'content-type': type, ...(username ? { cookie: await signIn(server.url, username), ...WRITE_HEADERS } : {}) },
           body: new Uint8Array(body),
         })
       ).status;
     expect(await postStill(null, png)).toBe(401);
-    expect(await postStill('teller2', png)).toBe(403);
+    // Another teller's session answers as a missing one would (SessionAccess).
+    expect(await postStill('teller2', png)).toBe(404);
     expect(await postStill('compliance1', png)).toBe(403);
     expect(await postStill('teller1', Buffer.from('not an image'))).toBe(400);
     expect(await postStill('teller1', Buffer.alloc(5 * 1024 * 1024, 1))).toBe(413);

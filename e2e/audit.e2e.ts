@@ -11,8 +11,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KIOSK_UPLOAD_TOKEN_HEADER, type AuditVerificationReport } from '@vtm/shared';
 import { artifactDir } from './support/artifacts.ts';
-import { getAs, signIn } from './support/api.ts';
+import { WRITE_HEADERS, getAs, signIn } from './support/api.ts';
 import { startServer, type TestServer } from './support/server.ts';
+import { isEncrypted, storedContent } from './support/stored-files.ts';
 import { connectRaw } from './support/ws-client.ts';
 
 /** Just enough of a PNG for the server to take it as an ID image. */
@@ -20,7 +21,7 @@ const ID_IMAGE = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a,
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 async function verify(server: TestServer, cookie?: string): Promise<{ status: number; body: AuditVerificationReport }> {
-  const response = await fetch(`${server.url}/api/audit/verify`, { method: 'POST', headers: cookie ? { cookie } : {} });
+  const response = await fetch(`${server.url}/api/audit/verify`, { method: 'POST', headers: cookie ? { cookie, ...WRITE_HEADERS } : {} });
   return { status: response.status, body: (await response.json()) as AuditVerificationReport };
 }
 
@@ -104,7 +105,10 @@ describe('tamper-evident audit trail', () => {
       'kiosk:VTM-AUDIT session.queued',
       'kiosk:VTM-AUDIT session.ended',
     ]);
-    expect(entries.find((e) => e.action === 'evidence.stored')).toMatchObject({ actor: 'kiosk:VTM-AUDIT', fileSha256: sha256(ID_IMAGE) });
+    // The trail vouches for the file as stored: encrypted, the ID image once decrypted.
+    expect(isEncrypted(idImageFile)).toBe(true);
+    expect(storedContent(server.dataDir, idImageFile)).toEqual(ID_IMAGE);
+    expect(entries.find((e) => e.action === 'evidence.stored')).toMatchObject({ actor: 'kiosk:VTM-AUDIT', fileSha256: sha256(fs.readFileSync(idImageFile)) });
     expect(entries.find((e) => e.action === 'session.viewed')).toMatchObject({ actor: 'user:compliance1', sessionId: session.sessionId });
   });
 

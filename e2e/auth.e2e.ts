@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { artifactDir } from './support/artifacts.ts';
-import { getAs, signIn } from './support/api.ts';
+import { WRITE_HEADERS, getAs, signIn } from './support/api.ts';
 import { launchBrowser, openPage } from './support/browser.ts';
 import { signInToConsole } from './support/call-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
@@ -14,7 +14,7 @@ import { startServer, type TestServer } from './support/server.ts';
 async function post(url: string, body: unknown, cookie?: string) {
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie, ...WRITE_HEADERS } : {}) },
     body: JSON.stringify(body),
   });
 }
@@ -80,7 +80,7 @@ describe('sign-in and roles', () => {
     expect((await fetch(`${server.url}/api/auth/me`, { headers: { cookie: teller9 } })).status).toBe(200);
     const disabled = await fetch(`${server.url}/api/users/${id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json', cookie: admin },
+      headers: { 'content-type': 'application/json', cookie: admin, ...WRITE_HEADERS },
       body: JSON.stringify({ disabled: true }),
     });
     expect((await disabled.json()).disabled).toBe(true);

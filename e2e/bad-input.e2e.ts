@@ -12,6 +12,18 @@ import { connectRaw } from './support/ws-client.ts';
 
 const errorCode = (frame: Record<string, unknown>) => (frame['error'] as { code: string } | undefined)?.code;
 
+/** A customer.identify request for a passport, well formed but for the surname or expiry given. */
+const passport = (surname: string, expiryDate = '2030-01-01') => ({
+  document: {
+    kind: 'passport-td3',
+    fields: { documentType: 'P', issuingCountry: 'CHN', surname, givenNames: 'SAN', documentNumber: 'E12345678', nationality: 'CHN', birthDate: '1990-01-01', sex: 'M', expiryDate },
+    imageEvidenceId: 1,
+  },
+  ocr: { fields: {}, confidence: {} },
+  customerCorrections: [],
+  automaticCorrections: [],
+});
+
 describe('bad input', () => {
   let server: TestServer;
 
@@ -40,6 +52,12 @@ describe('bad input', () => {
       // Valid shape, but nothing may happen before hello.
       [JSON.stringify({ id: 7, method: 'session.hangup', data: {} }), 'not-allowed'],
       [JSON.stringify({ id: 8, method: 'transport.connect', data: { transportId: randomUUID(), dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] } } }), 'not-allowed'],
+      // Nested deeper than the protocol allows (found by the fuzz test: 20,000 levels inside
+      // the media parameters, which keep unknown keys, overflowed the stack in mediasoup).
+      [`{"id":9,"method":"session.accept","data":{"sessionId":"${randomUUID()}","rtpCapabilities":{"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}}}`, 'bad-frame'],
+      // A passport whose name cannot stand in an MRZ (the server failed writing the MRZ to check it).
+      [JSON.stringify({ id: 10, method: 'customer.identify', data: passport('张') }), 'invalid-data'],
+      [JSON.stringify({ id: 11, method: 'customer.identify', data: passport('ZHANG', '2130-01-01') }), 'invalid-data'],
     ];
     for (const [frame, code] of cases) {
       const reply = await client.exchange(frame);

@@ -12,6 +12,7 @@ import { inbound, waitForRemoteMedia } from './support/browser.ts';
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { callAndAccept, mediaStats, openKioskAndConsole, sessionDetail, waitForSealedRecording } from './support/call-flow.ts';
 import { decodeErrors, probe, sha256 } from './support/ffprobe.ts';
+import { decryptedCopy, isEncrypted } from './support/stored-files.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 const CALL_SECONDS = 6;
@@ -69,10 +70,12 @@ describe('a recorded kiosk-to-teller call', () => {
     const recording = detail.recordings[0]!;
     expect(recording.state).toBe('sealed');
     const file = path.join(server.dataDir, 'recordings', sessionId, 'segment-001.mkv');
-    fs.copyFileSync(file, path.join(dir, 'recording.mkv'));
+    // Stored encrypted at rest: the test reads its own decrypted copy.
+    expect(isEncrypted(file)).toBe(true);
+    const plain = await decryptedCopy(server.dataDir, file, path.join(dir, 'recording.mkv'));
 
     // ffprobe sees kiosk and teller audio and video, copied without re-encoding.
-    const probed = probe(file);
+    const probed = probe(plain);
     expect(probed.streams.map((s) => `${s.tags?.title}:${s.codec_type}`)).toEqual([
       'kiosk-audio:audio',
       'kiosk-video:video',
@@ -87,9 +90,9 @@ describe('a recorded kiosk-to-teller call', () => {
     const ended = detail.events.find((e) => e.type === 'session.ended')!;
     const callSeconds = (Date.parse(ended.at) - Date.parse(accepted.at)) / 1000;
     expect(Math.abs(probed.durationS - callSeconds), `recording ${probed.durationS}s vs call ${callSeconds}s`).toBeLessThan(1.5);
-    expect(decodeErrors(file)).toEqual([]);
+    expect(decodeErrors(plain)).toEqual([]);
 
-    // What the database holds matches the file, which is now read-only.
+    // What the database holds matches the file as stored, which is now read-only.
     expect(recording.sha256).toBe(sha256(file));
     expect(recording.sizeBytes).toBe(fs.statSync(file).size);
     expect(Math.abs(recording.durationMs! / 1000 - probed.durationS)).toBeLessThan(0.1);
@@ -148,7 +151,9 @@ describe('a recorded kiosk-to-teller call', () => {
     const detail = await sessionDetail(server.url, sessionId);
     expect(detail).toMatchObject({ state: 'ended', endReason: 'server-shutdown' });
     expect(detail.recordings.map((r) => r.state)).toEqual(['sealed']);
-    const probed = probe(path.join(server.dataDir, 'recordings', sessionId, 'segment-001.mkv'));
+    const stored = path.join(server.dataDir, 'recordings', sessionId, 'segment-001.mkv');
+    expect(isEncrypted(stored)).toBe(true);
+    const probed = probe(await decryptedCopy(server.dataDir, stored, path.join(dir, 'recording-after-restart.mkv')));
     expect(probed.streams).toHaveLength(4);
     expect(probed.durationS).toBeGreaterThan(2);
   });

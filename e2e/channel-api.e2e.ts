@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RISK_QUESTIONNAIRE_V1 } from '@vtm/shared';
 import { artifactDir } from './support/artifacts.ts';
-import { signIn } from './support/api.ts';
+import { WRITE_HEADERS, signIn } from './support/api.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 describe('API for other channels', () => {
@@ -12,7 +12,7 @@ describe('API for other channels', () => {
   const post = (path: string, body: unknown, withCookie = true) =>
     fetch(`${server.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(withCookie ? { cookie } : {}) },
+      headers: { 'content-type': 'application/json', ...(withCookie ? { cookie, ...WRITE_HEADERS } : {}) },
       body: JSON.stringify(body),
     });
 

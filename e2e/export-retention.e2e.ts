@@ -15,8 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_LEVEL_NAMES, ExportManifest, RetentionReport, findProduct, type AuditVerificationReport, type ReviewSessionDetail } from '@vtm/shared';
 import { poppler } from '../sfu/src/receipt/poppler-test-tools.ts';
 import { unzip } from '../sfu/src/review/export/zip-test-tools.ts';
-import { getAs, signIn } from './support/api.ts';
+import { WRITE_HEADERS, getAs, signIn } from './support/api.ts';
 import { artifactDir, repoRoot } from './support/artifacts.ts';
+import { storedContent } from './support/stored-files.ts';
 import { waitForRemoteMedia } from './support/browser.ts';
 import { callAndAccept, openKioskAndConsole, waitForFinalisation } from './support/call-flow.ts';
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
@@ -111,11 +112,17 @@ describe('evidence export and retention purge', () => {
     expect([...entries.keys()].sort()).toEqual(['manifest.json', ...manifest.files.map((f) => f.path)].sort());
     for (const file of manifest.files) {
       const bytes = entries.get(file.path)!;
-      expect({ path: file.path, sizeBytes: bytes.length, sha256: sha256(bytes) }).toEqual(file);
+      expect({ path: file.path, sizeBytes: bytes.length, sha256: sha256(bytes) }).toEqual({ path: file.path, sizeBytes: file.sizeBytes, sha256: file.sha256 });
     }
     const names = manifest.files.map((f) => f.path);
     expect(names.filter((n) => n.startsWith('recordings/'))).toEqual(['recordings/segment-001.mkv']);
-    expect(sha256(entries.get('recordings/segment-001.mkv')!)).toBe(finalised.recordings[0]!.sha256);
+    // Stored encrypted, exported decrypted: the manifest ties the ZIP's file to the hash the
+    // database and the trail hold (of the stored bytes).
+    const recordingFile = path.join(server.dataDir, 'recordings', sessionId, 'segment-001.mkv');
+    expect(manifest.files.find((f) => f.path === 'recordings/segment-001.mkv')!.storedSha256).toBe(finalised.recordings[0]!.sha256);
+    expect(sha256(fs.readFileSync(recordingFile))).toBe(finalised.recordings[0]!.sha256);
+    expect(entries.get('recordings/segment-001.mkv')!.equals(storedContent(server.dataDir, recordingFile))).toBe(true);
+    expect(entries.get('recordings/segment-001.mkv')!.subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])); // EBML
     expect(names.filter((n) => n.startsWith('playback/')).map((n) => n.replace(/\.\w+$/, ''))).toEqual(['playback/segment-001-kiosk', 'playback/segment-001-teller']);
     for (const kind of ['id-front', 'id-back', 'still', 'acknowledgement-image', 'acknowledgement-strokes', 'signature-image', 'signature-svg', 'signature-strokes', 'receipt']) {
       expect(names.some((n) => n.startsWith(`evidence/${kind}-001.`)), kind).toBe(true);
@@ -170,7 +177,7 @@ describe('evidence export and retention purge', () => {
     await pages.close();
     const decided = await fetch(`${server.url}/api/review/sessions/${sessionId}/decisions`, {
       method: 'POST',
-      headers: { cookie: await signIn(server.url, 'compliance1'), 'content-type': 'application/json' },
+      headers: { cookie: await signIn(server.url, 'compliance1'), 'content-type': 'application/json', ...WRITE_HEADERS },
       body: JSON.stringify({ decision: 'approved', comment: 'Every step recorded and checked.' }),
     });
     expect(decided.status).toBe(201);

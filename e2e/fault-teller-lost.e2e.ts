@@ -17,7 +17,7 @@ import { launchBrowser, openPage, waitForRemoteMedia } from './support/browser.t
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { KIOSK_LOCATION, callAndAccept, signInToConsole, waitForSealedRecording, type CallPages } from './support/call-flow.ts';
 import { choose, verifyIdentity } from './support/regulated-flow.ts';
-import { reportRecovery, waitForEvent } from './support/faults.ts';
+import { killAbruptly, processTree, processesWithArgument, reportRecovery, waitForEvent } from './support/faults.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { connectRaw } from './support/ws-client.ts';
 
@@ -186,6 +186,57 @@ describe('fault: the teller’s browser closes mid-session', () => {
       expect(measured.kioskToldAfterMs).toBeLessThan(REQUEUE_LIMIT_MS + 3000);
     } finally {
       fs.writeFileSync(path.join(dir, 'browser-console.log'), [...logs.kiosk, '--- teller1', ...logs.teller, '--- teller2', ...logs.teller2].join('\n'));
+      await kiosk.context.close().catch(() => {});
+      await teller2.context.close().catch(() => {});
+    }
+  });
+
+  it('requeues within 5 s after a short grace when the teller’s browser dies without closing (all its processes killed)', async () => {
+    const tag = `--vtm-e2e-teller=${process.pid}-${Date.now()}`;
+    const dying = await launchBrowser({ args: [tag] });
+    const logs = { kiosk: [] as string[], teller: [] as string[], teller2: [] as string[] };
+    const teller1 = await openPage(dying, `${server.url}/console/`, logs.teller);
+    await goOnDuty(teller1.page, 'teller1');
+    const teller2 = await openPage(browser, `${server.url}/console/`, logs.teller2);
+    await goOnDuty(teller2.page, 'teller2');
+    const kiosk = await openPage(browser, `${server.url}/kiosk/?kiosk=VTM-TELLER-KILLED&location=${encodeURIComponent(KIOSK_LOCATION)}`, logs.kiosk);
+    await kiosk.page.getByTestId('service-first-time-wealth').waitFor();
+    try {
+      const { sessionId } = await callAndAccept({ kiosk: kiosk.page, teller: teller1.page, logs, close: async () => {} });
+      await waitForRemoteMedia(teller1.page);
+      await verifyIdentity(teller1.page);
+
+      // The teller's browser process dies: no close frame reaches the server.
+      const pids = processesWithArgument(tag).flatMap((pid) => processTree(pid));
+      expect(pids.length).toBeGreaterThan(0);
+      const killedAt = Date.now();
+      killAbruptly([...new Set(pids)]);
+      await dying.close().catch(() => {});
+
+      const requeued = await waitForEvent(server.url, sessionId, (e) => e.type === 'session.requeued', 'session.requeued');
+      const lost = await waitForEvent(server.url, sessionId, (e) => e.type === 'teller.lost', 'teller.lost');
+      expect(lost.payload).toMatchObject({ teller: 'teller1', how: 'dropped' });
+      await kiosk.page.getByTestId('teller-lost-notice').waitFor({ timeout: 15_000 });
+      const toldAt = Date.now();
+      const entry = teller2.page.locator(`[data-testid="queue-entry"][data-session-id="${sessionId}"]`);
+      await entry.getByRole('button', { name: 'Accept' }).click();
+      await teller2.page.locator('[data-testid="identity-step"][data-state="verified"]').waitFor();
+      await waitForRemoteMedia(teller2.page);
+      await teller2.page.getByTestId('hang-up').click();
+      const detail = await waitForSealedRecording(server.url, sessionId);
+      expect(detail.events.map((e) => e.type)).toEqual(expect.arrayContaining(['teller.lost', 'session.requeued', 'session.resumed']));
+
+      const measured = {
+        tellerLostHow: 'dropped',
+        tellerLostAfterMs: Date.parse(lost.at) - killedAt,
+        requeuedAfterMs: Date.parse(requeued.at) - killedAt,
+        kioskToldAfterMs: toldAt - killedAt,
+      };
+      reportRecovery(dir, 'b: teller browser killed', measured);
+      expect(measured.requeuedAfterMs, 'requeued after the teller was lost').toBeLessThan(REQUEUE_LIMIT_MS);
+    } finally {
+      fs.writeFileSync(path.join(dir, 'browser-console-killed.log'), [...logs.kiosk, '--- teller1', ...logs.teller, '--- teller2', ...logs.teller2].join('\n'));
+      await dying.close().catch(() => {});
       await kiosk.context.close().catch(() => {});
       await teller2.context.close().catch(() => {});
     }

@@ -16,6 +16,7 @@ import { artifactDir } from './support/artifacts.ts';
 import { waitForRemoteMedia } from './support/browser.ts';
 import { callAndAccept, openKioskAndConsole, waitForFinalisation } from './support/call-flow.ts';
 import { probe, sha256 } from './support/ffprobe.ts';
+import { decryptedCopy, isEncrypted } from './support/stored-files.ts';
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
@@ -111,11 +112,13 @@ describe('finalisation of a recorded call', () => {
     expect(detail.recordings).toHaveLength(1);
     expect(detail.playback.map((m) => [m.party, m.segment])).toEqual([['kiosk', 1], ['teller', 1]]);
     const original = path.join(server.dataDir, 'recordings', sessionId, 'segment-001.mkv');
-    const originalProbe = probe(original);
+    // Stored encrypted at rest: the test probes its own decrypted copies.
+    expect(isEncrypted(original)).toBe(true);
+    const originalProbe = probe(await decryptedCopy(server.dataDir, original, path.join(dir, 'segment-001.mkv')));
     for (const media of detail.playback) {
       const file = path.join(server.dataDir, 'playback', sessionId, `segment-001-${media.party}.${extension}`);
-      fs.copyFileSync(file, path.join(dir, path.basename(file)));
-      const probed = probe(file);
+      expect(isEncrypted(file)).toBe(true);
+      const probed = probe(await decryptedCopy(server.dataDir, file, path.join(dir, path.basename(file))));
       expect(media.mimeType).toBe(videoCodec === 'h264' ? 'video/mp4; codecs="avc1.42e01f, opus"' : 'video/webm; codecs="vp8, opus"');
       // The party's own audio and video, the same codecs as recorded (copied, not re-encoded).
       expect(probed.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:opus', `video:${videoCodec}`]);
@@ -196,7 +199,8 @@ describe('finalisation of a recorded call', () => {
     for (const media of detail.playback) {
       expect(media.durationMs).toBeGreaterThan(2500);
       const file = fs.readdirSync(path.join(server.dataDir, 'playback', sessionId)).find((f) => f.includes(media.party))!;
-      expect(probe(path.join(server.dataDir, 'playback', sessionId, file)).durationS).toBeGreaterThan(2.5);
+      const plain = await decryptedCopy(server.dataDir, path.join(server.dataDir, 'playback', sessionId, file), path.join(dir, `crashed-${file}`));
+      expect(probe(plain).durationS).toBeGreaterThan(2.5);
     }
     // Nobody hung up: the call's end is the restart, long after the recording stopped.
     const coverage = detail.qualityChecks.find((c) => c.id === 'recording-coverage')!;

@@ -10,13 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { artifactDir } from './support/artifacts.ts';
 import { startServer } from './support/server.ts';
 
-function getJson(url: string, ca: string): Promise<{ status: number; body: unknown }> {
+function getJson(url: string, ca: string): Promise<{ status: number; body: unknown; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     https
       .get(url, { ca, servername: 'localhost' }, (res) => {
         let text = '';
         res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), headers: res.headers }));
       })
       .on('error', reject);
   });
@@ -33,6 +33,10 @@ describe('HTTPS with a generated certificate', () => {
 
     const health = await getJson(`${server.url.replace('127.0.0.1', 'localhost')}/healthz`, cert);
     expect(health).toMatchObject({ status: 200, body: { ok: true } });
+    // Over https the browser is told to stay on it, and the page's signaling is wss:.
+    expect(health.headers['strict-transport-security']).toMatch(/^max-age=\d{7,}/);
+    expect(health.headers['content-security-policy']).toMatch(/connect-src 'self' wss:\/\/localhost:\d+;/);
+    expect(health.headers['content-security-policy']).toContain('upgrade-insecure-requests');
     await server.stop();
 
     server = await startServer(dir, { HTTPS: '1' }, { scheme: 'https' });

@@ -18,7 +18,7 @@ import {
   type ReviewSessionDetail,
 } from '@vtm/shared';
 import { jsonSha256 } from '../sfu/src/audit/audit-entry.ts';
-import { signIn } from './support/api.ts';
+import { WRITE_HEADERS, signIn } from './support/api.ts';
 import { artifactDir } from './support/artifacts.ts';
 import { beijingTodayIso } from './support/documents/dates.ts';
 import { synthesizeIdentity } from './support/documents/identity.ts';
@@ -37,6 +37,7 @@ interface Reply<T> {
 
 async function call<T>(server: TestServer, route: string, init: { cookie?: string; method?: string; body?: unknown } = {}): Promise<Reply<T>> {
   const headers: Record<string, string> = init.cookie ? { cookie: init.cookie } : {};
+  if (init.cookie && init.method && init.method !== 'GET') Object.assign(headers, WRITE_HEADERS);
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${server.url}${route}`, {
     method: init.method ?? 'GET',

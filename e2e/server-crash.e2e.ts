@@ -11,6 +11,7 @@ import { waitForRemoteMedia } from './support/browser.ts';
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { callAndAccept, openKioskAndConsole, sessionDetail } from './support/call-flow.ts';
 import { decodeErrors, sha256 } from './support/ffprobe.ts';
+import { decryptedCopy, isEncrypted } from './support/stored-files.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 const RECORDED_SECONDS = 5;
@@ -69,12 +70,14 @@ describe('server killed mid-call', () => {
       expect.arrayContaining(['session.created', 'session.accepted', 'recording.started', 'session.interrupted']),
     );
     const [recording] = detail.recordings;
+    // Sealed at the restart: encrypted, hashed as stored.
+    expect(isEncrypted(file)).toBe(true);
     expect(recording).toMatchObject({ state: 'interrupted', sha256: sha256(file) });
     expect(recording!.streams).toHaveLength(4);
     // At most about a second (one Matroska cluster) is lost to the kill.
     expect(recording!.durationMs).toBeGreaterThan((RECORDED_SECONDS - 1.5) * 1000);
     // Killed mid-write, the last frame can be cut short; everything before it decodes.
-    expect(decodeErrors(file).length).toBeLessThanOrEqual(4);
+    expect(decodeErrors(await decryptedCopy(server.dataDir, file, path.join(dir, 'recording.mkv'))).length).toBeLessThanOrEqual(4);
     expect((await server.health()).ok).toBe(true);
   });
 });

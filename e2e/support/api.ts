@@ -1,5 +1,12 @@
 /** The HTTP API as a signed-in user, from Node. */
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@vtm/shared';
 import { TEST_PASSWORD } from './server.ts';
+
+/**
+ * Headers every change (POST, PUT, PATCH, DELETE) sent with the session cookie must carry:
+ * the server refuses a cookie-authorised change without them (CSRF, sfu/src/http/csrf.ts).
+ */
+export const WRITE_HEADERS: Record<string, string> = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
 
 const cookies = new Map<string, string>();
 
@@ -22,4 +29,19 @@ export async function signIn(baseUrl: string, username: string, password = TEST_
 export async function getAs<T>(baseUrl: string, username: string, path: string): Promise<{ status: number; body: T }> {
   const response = await fetch(`${baseUrl}${path}`, { headers: { cookie: await signIn(baseUrl, username) } });
   return { status: response.status, body: (await response.json()) as T };
+}
+
+/** A change as a signed-in user, with the CSRF header; a JSON body when one is given. */
+export async function sendAs<T>(
+  baseUrl: string,
+  username: string,
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { cookie: await signIn(baseUrl, username), ...WRITE_HEADERS };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }

@@ -27,9 +27,20 @@ export async function launchBrowser(options: { fakeVideoFile?: string; executabl
   });
 }
 
+/**
+ * Every Content-Security-Policy violation a page opened here reported (its workers' too),
+ * in this test file: e2e/http-hardening.e2e.ts expects none; elsewhere each is printed.
+ */
+export const cspViolations: string[] = [];
+
 export async function openPage(browser: Browser, url: string, logTo?: string[]): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
+  page.on('console', (m) => {
+    if (!/Content Security Policy/i.test(m.text())) return;
+    cspViolations.push(`${url}: ${m.text()}`);
+    process.stderr.write(`CSP violation at ${url}: ${m.text()}\n`);
+  });
   if (logTo) {
     page.on('console', (m) => logTo.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => logTo.push(`[pageerror] ${e.message}`));

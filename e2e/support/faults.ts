@@ -89,3 +89,44 @@ export async function watchForTestId(page: Page, testId: string): Promise<() => 
   }, testId);
   return () => page.evaluate((id) => (window as unknown as { __seen?: Record<string, number> }).__seen?.[id] ?? null, testId);
 }
+
+/** A process and all its descendants (from /proc's parent ids). */
+export function processTree(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
+  }
+  return tree;
+}
+
+/**
+ * Kills processes as a crash or a power cut would: all are stopped first, so none can
+ * notice the others dying and close its connections politely, then killed.
+ */
+export function killAbruptly(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGSTOP');
+    } catch {
+      // already gone
+    }
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DataKeyError, parseDataKeys, type DataKeyring } from './storage/encryption/data-keys.ts';
 
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
@@ -42,13 +43,24 @@ const EnvSchema = z
     SEED_PASSWORD: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(10).optional()),
     /** Years a session's media, images and personal data are kept after it ends (BaFin: 5). */
     RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(5),
+    /** Failed sign-ins for one username (each within SIGN_IN_LOCKOUT_S of the last) before it is locked. */
+    SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(5),
+    /** Seconds a locked username stays locked; also the longest wait for an address. */
+    SIGN_IN_LOCKOUT_S: z.coerce.number().int().min(1).max(86_400).default(900),
+    /** Failed sign-ins from one address before each further one makes it wait 1 s, 2 s, 4 s, ... */
+    SIGN_IN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).max(100_000).default(10),
+    /** Keys that encrypt personal data at rest: `keyId:base64(32 bytes)`, comma-separated (from the secret store). */
+    DATA_KEYS: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+    /** The DATA_KEYS key new files are encrypted with (optional when only one is listed). */
+    DATA_KEY_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   })
   .refine((env) => env.RTC_MIN_PORT < env.RTC_MAX_PORT, 'RTC_MIN_PORT must be below RTC_MAX_PORT')
   .refine(
     (env) => env.RECORDER_MIN_PORT + 1 < env.RECORDER_MAX_PORT,
     'RECORDER_MIN_PORT must be below RECORDER_MAX_PORT',
   )
-  .refine((env) => !env.TLS_CERT === !env.TLS_KEY, 'TLS_CERT and TLS_KEY go together');
+  .refine((env) => !env.TLS_CERT === !env.TLS_KEY, 'TLS_CERT and TLS_KEY go together')
+  .refine((env) => !env.DATA_KEY_ID || env.DATA_KEYS, 'DATA_KEY_ID names a key of DATA_KEYS, which is not set');
 
 export type Config = ReturnType<typeof loadConfig>;
 
@@ -59,6 +71,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = parsed.data;
+  let dataKeys: DataKeyring | null = null;
+  try {
+    dataKeys = e.DATA_KEYS ? parseDataKeys(e.DATA_KEYS, e.DATA_KEY_ID) : null;
+  } catch (error) {
+    // The message names the entry at fault, never a key's bytes.
+    if (error instanceof DataKeyError) throw new Error(`Invalid configuration:\n  DATA_KEYS: ${error.message}`);
+    throw error;
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   const repoRoot = path.resolve(import.meta.dirname, '..', '..');
   return {
@@ -85,6 +105,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     kiosk: { idleTimeoutSeconds: e.KIOSK_IDLE_TIMEOUT_S },
     reconnect: { kioskGraceMs: e.RECONNECT_GRACE_S * 1000, tellerGraceMs: e.TELLER_RECONNECT_GRACE_S * 1000 },
     retention: { years: e.RETENTION_YEARS },
+    /** Keys for personal data at rest; null: a development key kept in DATA_DIR/keys (storage/encryption/key-setup.ts). */
+    dataKeys,
+    signIn: {
+      maxFailuresPerUser: e.SIGN_IN_MAX_FAILURES,
+      lockoutMs: e.SIGN_IN_LOCKOUT_S * 1000,
+      freeFailuresPerAddress: e.SIGN_IN_ADDRESS_FREE_FAILURES,
+    },
     publicUrl: e.PUBLIC_URL ?? `${e.HTTPS ? 'https' : 'http'}://${e.ANNOUNCED_IP ?? firstLanAddress() ?? 'localhost'}:${e.PORT}`,
     staticDir: {
       kiosk: path.join(e.STATIC_DIR ?? path.join(repoRoot, 'kiosk'), 'dist'),

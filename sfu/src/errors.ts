@@ -13,3 +13,15 @@ export class RequestError extends Error {
 
 export const notFound = (what: string) => new RequestError('not-found', `${what} not found`);
 export const notAllowed = (why: string) => new RequestError('not-allowed', why);
+
+/** Too many attempts (sign-in): HTTP 429 with a Retry-After header of this many seconds. */
+export class TooManyRequestsError extends Error {
+  readonly code = 'too-many-requests';
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.name = 'TooManyRequestsError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -15,6 +15,7 @@ import { WorkerPool } from './media/worker-pool.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { SYSTEM_ACTOR } from './audit/audit-entry.ts';
 import { AuthService, SEED_USERS } from './auth/auth.service.ts';
+import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { EvidenceService } from './evidence/evidence.service.ts';
 import { ReceiptService } from './receipt/receipt.service.ts';
 import { CustomerIdentityService } from './customers/customer-identity.service.ts';
@@ -26,6 +27,8 @@ import { SessionService } from './sessions/session.service.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
 import { createSqliteRepositories } from './storage/sqlite/index.ts';
 import type { Repositories } from './storage/repositories.ts';
+import { setUpDataKeys } from './storage/encryption/key-setup.ts';
+import { clearPrivateTemp, useDataKeys } from './storage/stored-file.ts';
 
 export interface RunningServer {
   url: string;
@@ -34,6 +37,11 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  // Personal data is encrypted at rest: no start without keys for every file already stored.
+  const dataKeys = await setUpDataKeys({ dataDir: config.dataDir, configured: config.dataKeys, logger });
+  const releaseDataKeys = useDataKeys(config.dataDir, dataKeys);
+  // Decrypted working copies a crash left behind (finalisation's ffmpeg inputs).
+  await clearPrivateTemp(config.dataDir);
   const repos = createSqliteRepositories(config.databaseFile);
   const audit = new AuditLog({ repo: repos.audit, dataDir: config.dataDir });
   await restoreAuditProtection(repos, audit, logger);
@@ -51,7 +59,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const workers = new WorkerPool(config.mediasoupWorkers, logger);
   await workers.start();
   const routerRtpCapabilities = await probeRouterCapabilities(workers);
-  const auth = new AuthService(repos, audit);
+  const auth = new AuthService(repos, audit, new SignInThrottle(config.signIn));
   const seeded = await auth.seedIfEmpty(config.seedPassword);
   if (seeded) announceSeedUsers(seeded, logger);
   const sessions = new SessionService({ repos, audit, workers, recording, listen: config.rtc, reconnect: config.reconnect, logger });
@@ -106,6 +114,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         // Entries recorded by callbacks nobody awaits (recording events) are stored first.
         await audit.drain();
         await repos.close();
+        releaseDataKeys();
       })();
       return closing;
     },

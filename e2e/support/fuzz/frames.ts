@@ -252,9 +252,10 @@ export class FrameGenerator {
     if (!known || typeof data !== 'object' || data === null) return data;
     let out: unknown = data;
     for (const [key, kind] of [['sessionId', 'session'], ['transportId', 'transport'], ['consumerId', 'consumer'], ['producerId', 'producer']] as const) {
-      if (Object.hasOwn(out as object, key) && known[kind].length > 0 && this.#rng.chance(0.5)) {
-        out = withValueAt(out, [key], this.#rng.pick(known[kind]));
-      }
+      // The same draws whatever the server has handed out so far, so a seed replays the same frames (ids aside).
+      const use = this.#rng.chance(0.5);
+      const index = this.#rng.int(0, 1 << 30);
+      if (use && Object.hasOwn(out as object, key) && known[kind].length > 0) out = withValueAt(out, [key], known[kind][index % known[kind].length]);
     }
     return out;
   }

@@ -7,6 +7,10 @@ import type { Category, FrameGenerator, FuzzFrame, KnownIds } from './frames.ts'
 import { BAD_FRAMES_BEFORE_CLOSE, CLOSE_TOO_MANY_BAD_FRAMES } from './frames.ts';
 import type { FuzzSocket, Outcome } from './fuzz-socket.ts';
 import type { Prng } from './prng.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A frame not answered (nor refused) this long means the server hung on it. */
+const ANSWER_TIMEOUT_MS = 30_000;
 
 export interface CategoryTally {
   sent: number;
@@ -33,8 +37,10 @@ export interface LaneSpec {
   /** Opens a connection and brings it to the lane's state (hello, a draft session...). */
   connect(): Promise<FuzzSocket>;
   generator: FrameGenerator;
-  /** How many frames of each category. */
+  /** How many frames of each category (in a random order). */
   plan: ReadonlyArray<readonly [Category, number]>;
+  /** Frames sent before the plan's (e.g. every field of every method set wrong). */
+  prelude?: Iterable<FuzzFrame>;
   /** Frames in flight at once. */
   window: number;
   rng: Prng;
@@ -76,6 +82,7 @@ export function judge(frame: FuzzFrame, outcome: Outcome, socket: FuzzSocket): s
   if (reply.ok) return expect.mayBeOk ? null : 'ok, expected an error';
   const code = reply.error?.code ?? '(none)';
   if (typeof reply.error?.message !== 'string') return `error without a message: ${JSON.stringify(reply)}`;
+  if (/\n\s+at |node_modules|\/src\//.test(reply.error.message)) return `internals in the error message: ${reply.error.message.slice(0, 200)}`;
   if (!expect.codes.includes(code as never)) return `error ${code} (${reply.error.message}), expected ${expect.codes.join(' or ')}`;
   return null;
 }
@@ -96,7 +103,10 @@ export async function runLane(spec: LaneSpec, report: FuzzReport): Promise<void>
 
   const settle = async () => {
     const entry = inFlight.shift()!;
-    const outcome = await entry.outcome;
+    const timer = new AbortController();
+    const outcome = await Promise.race([entry.outcome, sleep(ANSWER_TIMEOUT_MS, null, { signal: timer.signal }).catch(() => null)]);
+    timer.abort();
+    if (outcome === null) throw new Error(`[${spec.name}] no answer within ${ANSWER_TIMEOUT_MS / 1000} s (the server hung?) to ${entry.frame.category}: ${preview(entry.frame)}`);
     const tally = tallyFor(report, entry.frame.category);
     const failure = judge(entry.frame, outcome, entry.socket);
     if (failure) report.failures.push(`[${spec.name}] ${entry.frame.category}: ${failure}\n    frame: ${preview(entry.frame)}`);
@@ -126,9 +136,13 @@ export async function runLane(spec: LaneSpec, report: FuzzReport): Promise<void>
     lane.connections++;
   };
 
-  for (const category of categories) {
+  function* frames(): Generator<FuzzFrame> {
+    yield* spec.prelude ?? [];
+    for (const category of categories) yield spec.generator.make(category);
+  }
+
+  for (let frame of frames()) {
     if (spec.stopped?.()) break;
-    let frame = spec.generator.make(category);
     if (spec.refine) frame = spec.refine(frame);
     if (!socket.open) await reconnect();
     lane.sent++;

@@ -472,6 +472,8 @@ export class KioskSession {
     }
     if (reply.state === 'in-call') this.screen = 'in-call';
     else if (reply.state === 'waiting' && this.screen === 'in-call') this.screen = 'waiting';
+    // Back in the queue with the call's media: the teller was lost while the kiosk was away.
+    if (reply.state === 'waiting' && reply.media) this.tellerLost = true;
   }
 
   /** The network dropped and the kiosk is getting back into the session (or its media is). */

@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit-log.ts';
 import { createSqliteRepositories } from '../storage/sqlite/index.ts';
 import type { Repositories } from '../storage/repositories.ts';
+import { TooManyRequestsError } from '../errors.ts';
 import { AuthService } from './auth.service.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 
 const PASSWORD = 'seed-password-for-tests';
 const TYPED_BY_MISTAKE = 'my-secret-typed-as-a-username';
@@ -63,5 +65,17 @@ describe('AuthService audit entries', () => {
     const signedIn = (await auth.signIn('teller1', PASSWORD))!;
     const text = JSON.stringify(await entries());
     for (const secret of [PASSWORD, 'wrong password', TYPED_BY_MISTAKE, signedIn.token]) expect(text).not.toContain(secret);
+  });
+
+  it('locks a username out after too many failures, audited once, and refuses even the right password meanwhile', async () => {
+    const throttled = new AuthService(repos, new AuditLog({ repo: repos.audit, dataDir: dir }), new SignInThrottle({ maxFailuresPerUser: 3, lockoutMs: 60_000, freeFailuresPerAddress: 100 }));
+    for (let i = 0; i < 3; i++) expect(await throttled.signIn('teller1', `wrong ${i}`, { ip: '10.0.0.7' })).toBeNull();
+    const refused = await throttled.signIn('teller1', PASSWORD, { ip: '10.0.0.8' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(TooManyRequestsError);
+    expect((refused as TooManyRequestsError).retryAfterSeconds).toBe(60);
+    // Another user is not affected.
+    expect(await throttled.signIn('teller2', PASSWORD)).not.toBeNull();
+    const lockouts = (await entries()).filter((e) => e.action === 'auth.locked-out');
+    expect(lockouts.map((e) => [e.actor, e.subject, e.details])).toEqual([['system', 'user:teller1', { scope: 'user', ip: '10.0.0.7', seconds: 60 }]]);
   });
 });

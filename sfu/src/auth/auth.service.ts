@@ -6,9 +6,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AuditAction, CreateUserRequest, UserRole, UserView } from '@vtm/shared';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { SYSTEM_ACTOR, userActor, type Actor } from '../audit/audit-entry.ts';
-import { RequestError } from '../errors.ts';
+import { RequestError, TooManyRequestsError } from '../errors.ts';
 import type { Repositories, UserRecord } from '../storage/repositories.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 
 export const SESSION_COOKIE = 'vtm_session';
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -40,10 +41,13 @@ type SignInRefusal = 'unknown-user' | 'wrong-password' | 'disabled';
 export class AuthService {
   readonly #repos: Repositories;
   readonly #audit: AuditLog;
+  readonly #throttle: SignInThrottle;
 
-  constructor(repos: Repositories, audit: AuditLog) {
+  /** `throttle` limits failed sign-ins per username and per client address (see sign-in-throttle.ts). */
+  constructor(repos: Repositories, audit: AuditLog, throttle = new SignInThrottle()) {
     this.#repos = repos;
     this.#audit = audit;
+    this.#throttle = throttle;
   }
 
   /**
@@ -62,18 +66,46 @@ export class AuthService {
     return { password, generated: seedPassword === undefined };
   }
 
-  /** `from` (the client's address) goes into the audit trail with the attempt; the password never does. */
+  /**
+   * `from` (the client's address) goes into the audit trail with the attempt; the password
+   * never does. Too many failures for the name or from the address: TooManyRequestsError,
+   * before the password is even looked at.
+   */
   async signIn(username: string, password: string, from: { ip?: string | undefined } = {}): Promise<{ token: string; user: UserRecord } | null> {
-    const user = await this.#repos.users.byUsername(username);
-    // Verify against a dummy hash for unknown users so timing does not reveal who exists.
-    const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-    const refusal: SignInRefusal | null = !user ? 'unknown-user' : !valid ? 'wrong-password' : user.disabledAt ? 'disabled' : null;
-    if (!user || refusal) {
+    const address = from.ip ?? 'unknown';
+    const throttled = this.#throttle.begin(username, address);
+    if (throttled) {
+      const seconds = Math.max(1, Math.ceil(throttled.retryAfterMs / 1000));
+      throw new TooManyRequestsError(`too many failed sign-ins; try again in ${seconds} s`, seconds);
+    }
+    let user: UserRecord | undefined;
+    let refusal: SignInRefusal | null;
+    try {
+      user = await this.#repos.users.byUsername(username);
+      // Verify against a dummy hash for unknown users so timing does not reveal who exists.
+      const valid = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+      refusal = !user ? 'unknown-user' : !valid ? 'wrong-password' : user.disabledAt ? 'disabled' : null;
+    } catch (error) {
+      // The server failed, not the person signing in: neither a failure nor a success.
+      this.#throttle.cancel(username, address);
+      throw error;
+    }
+    const outcome = this.#throttle.finish(username, address, refusal === null);
+    if (refusal) {
       // A name that matches no user is not kept: people type their password there by
       // mistake, and the trail is kept for ever.
-      await this.#auditUser(SYSTEM_ACTOR, 'auth.sign-in-failed', user?.username ?? '(unknown)', { reason: refusal, ip: from.ip ?? null });
-      return null;
+      const name = user?.username ?? '(unknown)';
+      const ip = from.ip ?? null;
+      await this.#auditUser(SYSTEM_ACTOR, 'auth.sign-in-failed', name, { reason: refusal, ip });
+      if (outcome.userLockedForMs !== null) {
+        await this.#auditUser(SYSTEM_ACTOR, 'auth.locked-out', name, { scope: 'user', ip, seconds: outcome.userLockedForMs / 1000 });
+      }
+      if (outcome.addressBackOffStarted) {
+        const details = { scope: 'address', ip, seconds: outcome.addressWaitsMs! / 1000 };
+        await this.#audit.record({ actor: SYSTEM_ACTOR, action: 'auth.locked-out', subject: `address:${address}`, details });
+      }
     }
+    if (!user || refusal) return null;
     await this.#auditUser(userActor(user.username), 'auth.signed-in', user.username, { ip: from.ip ?? null });
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();

@@ -1,17 +1,19 @@
 /**
  * Files kept with a session as evidence: stills of the customer, ID images, handwriting
- * and signatures. Each is checked to be what it claims, stored read-only under
- * DATA_DIR/evidence/<session>/, hashed, and put on the session's timeline.
+ * and signatures. Each is checked to be what it claims, stored read-only and encrypted
+ * (storage/stored-file.ts) under DATA_DIR/evidence/<session>/, hashed as stored, and put
+ * on the session's timeline.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Strokes, type KioskUploadKind } from '@vtm/shared';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { SYSTEM_ACTOR, kioskActor, userActor, type Actor } from '../audit/audit-entry.ts';
+import { SessionAccess } from '../auth/session-access.ts';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
 import type { SessionService } from '../sessions/session.service.ts';
 import type { EvidenceFileRecord, Repositories, UserRecord } from '../storage/repositories.ts';
+import { storedFileName, writeStoredFile } from '../storage/stored-file.ts';
 
 type Format = 'png' | 'jpeg' | 'svg' | 'strokes';
 
@@ -62,25 +64,27 @@ interface StoredBy {
 export const hashUploadToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class EvidenceService {
+  readonly #dataDir: string;
   readonly #dir: string;
   readonly #repos: Repositories;
   readonly #audit: AuditLog;
   readonly #sessions: SessionService;
 
   constructor(init: { dataDir: string; repos: Repositories; audit: AuditLog; sessions: SessionService }) {
+    this.#dataDir = init.dataDir;
     this.#dir = path.join(init.dataDir, 'evidence');
     this.#repos = init.repos;
     this.#audit = init.audit;
     this.#sessions = init.sessions;
   }
 
-  /** A still of the customer, taken by the teller handling the session while it is live. */
+  /**
+   * A still of the customer, taken by the teller handling the session while it is live.
+   * Another teller's session answers 404 like a missing one (SessionAccess).
+   */
   async addStill(sessionId: string, teller: UserRecord, image: Buffer): Promise<{ id: number; sha256: string }> {
-    const session = await this.#repos.sessions.get(sessionId);
-    if (!session) throw notFound('session');
-    if (session.state !== 'active' || session.tellerName !== teller.username) {
-      throw notAllowed('only the teller handling this call can take a still, during the call');
-    }
+    const session = SessionAccess.handled(teller, await this.#repos.sessions.get(sessionId));
+    if (session.state !== 'active') throw notAllowed('a still can be taken only during the call');
     const actor = userActor(teller.username);
     const stored = await this.#store(sessionId, 'still', ['png', 'jpeg'], image, { createdBy: teller.username, actor });
     await this.#sessions.recordEvent(sessionId, 'still.taken', { evidenceId: stored.id, sha256: stored.sha256, by: teller.username }, { actor });
@@ -109,12 +113,14 @@ export class EvidenceService {
     return file;
   }
 
-  /** A file for a user entitled to see it (the session's teller, or compliance); each view is audited. */
+  /**
+   * A file for a user entitled to see it (SessionAccess: the session's teller, or
+   * compliance; for anyone else 404 like a missing file); each view is audited.
+   */
   async fileFor(sessionId: string, evidenceId: number, user: UserRecord): Promise<EvidenceFileRecord> {
-    const session = await this.#repos.sessions.get(sessionId);
+    SessionAccess.readable(user, await this.#repos.sessions.get(sessionId), 'evidence');
     const file = await this.#repos.evidence.get(evidenceId);
-    if (!session || !file || file.sessionId !== sessionId) throw notFound('evidence');
-    if (user.role !== 'compliance' && session.tellerName !== user.username) throw notAllowed('not your session');
+    if (!file || file.sessionId !== sessionId) throw notFound('evidence');
     await this.#audit.record({
       actor: userActor(user.username),
       action: 'evidence.viewed',
@@ -145,15 +151,15 @@ export class EvidenceService {
   ): Promise<EvidenceFileRecord> {
     const number = (await this.#repos.evidence.countForSession(sessionId, kind)) + 1;
     const file = path.join(this.#dir, sessionId, `${kind}-${String(number).padStart(3, '0')}.${format.extension}`);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, bytes, { mode: 0o444, flag: 'wx' });
+    // Encrypted at rest; the size and hash kept are the stored (encrypted) bytes', as the trail's.
+    const stored = await writeStoredFile(this.#dataDir, storedFileName(this.#dataDir, file), bytes);
     const record = {
       sessionId,
       kind,
       path: file,
       mimeType: format.mimeType,
-      sizeBytes: bytes.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sizeBytes: stored.sizeBytes,
+      sha256: stored.sha256,
       createdAt: new Date().toISOString(),
       createdBy: by.createdBy,
     };

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import express, { type ErrorRequestHandler } from 'express';
 import type { ApiError } from '@vtm/shared';
-import { RequestError } from '../errors.ts';
+import { RequestError, TooManyRequestsError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { WorkerPool } from '../media/worker-pool.ts';
 import type { RecordingService } from '../recording/recording.service.ts';
@@ -22,6 +22,7 @@ import { kioskConfigController } from './kiosk-config.controller.ts';
 import { ocrAssetsController } from './ocr-assets.controller.ts';
 import { openapiController } from './openapi.controller.ts';
 import { mediaStatsController } from './media-stats.controller.ts';
+import { securityHeaders } from './security-headers.ts';
 import { sessionsController } from './sessions.controller.ts';
 import { playbackController } from '../review/playback.controller.ts';
 import { reviewController } from '../review/review.controller.ts';
@@ -46,6 +47,7 @@ export function createHttpApp(deps: {
   receipts: ReceiptService;
   review: ReviewService;
   evidenceExport: EvidenceExportService;
+  /** Served over https: Secure cookies, Strict-Transport-Security. */
   secureCookies: boolean;
   kiosk: { idleTimeoutSeconds: number };
   workers: WorkerPool;
@@ -56,6 +58,7 @@ export function createHttpApp(deps: {
 }) {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders({ https: deps.secureCookies }));
   app.use(healthController(deps));
   app.use(kioskConfigController(deps));
   app.use(ocrAssetsController());
@@ -94,6 +97,10 @@ export function createHttpApp(deps: {
     let body: ApiError = { error: { code: 'internal', message: 'the server could not do this' } };
     if (error instanceof RequestError) {
       status = STATUS_BY_CODE[error.code] ?? 400;
+      body = { error: { code: error.code, message: error.message } };
+    } else if (error instanceof TooManyRequestsError) {
+      status = 429;
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
       body = { error: { code: error.code, message: error.message } };
     } else if (typeof error?.status === 'number' && error.status < 500) {
       // body-parser errors: malformed JSON (400), too large (413), bad charset (415)...

@@ -3,12 +3,14 @@ import { CreateUserRequest, SignInRequest, UpdateUserRequest, UserIdParams } fro
 import { toUserView, type AuthService } from '../auth/auth.service.ts';
 import { RequestError } from '../errors.ts';
 import { clearedSessionCookie, currentUser, requireRole, sessionCookie, sessionToken } from './authentication.ts';
+import { assertNotForged, sameOriginOnly } from './csrf.ts';
 import { parse } from './validate.ts';
 
 export function authController(deps: { auth: AuthService; secureCookies: boolean }): Router {
   const router = Router();
 
-  router.post('/api/auth/sign-in', async (req, res) => {
+  // Too many failures for the name or from the address: 429 with Retry-After (sign-in-throttle.ts).
+  router.post('/api/auth/sign-in', sameOriginOnly, async (req, res) => {
     const { username, password } = parse(SignInRequest, req.body);
     const signedIn = await deps.auth.signIn(username, password, { ip: req.ip });
     if (!signedIn) throw new RequestError('unauthenticated', 'wrong username or password');
@@ -18,7 +20,10 @@ export function authController(deps: { auth: AuthService; secureCookies: boolean
 
   router.post('/api/auth/sign-out', async (req, res) => {
     const token = sessionToken(req);
-    if (token) await deps.auth.signOut(token);
+    if (token) {
+      assertNotForged(req);
+      await deps.auth.signOut(token);
+    }
     res.setHeader('Set-Cookie', clearedSessionCookie(deps.secureCookies));
     res.status(204).end();
   });

@@ -5,6 +5,7 @@ import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { UserRole } from '@vtm/shared';
 import { SESSION_COOKIE, type AuthService } from '../auth/auth.service.ts';
 import { RequestError } from '../errors.ts';
+import { assertNotForged } from './csrf.ts';
 import type { UserRecord } from '../storage/repositories.ts';
 
 export function sessionToken(request: IncomingMessage): string | undefined {
@@ -30,12 +31,17 @@ export function currentUser(res: Response): UserRecord | undefined {
   return res.locals['user'] as UserRecord | undefined;
 }
 
-/** 401 for no one signed in, 403 for a signed-in user without one of these roles. */
+/**
+ * 401 for no one signed in, 403 for a signed-in user without one of these roles, and 403
+ * for a change (POST, PUT, PATCH, DELETE) that could be a cross-site forgery (csrf.ts): every
+ * route the session cookie authorises passes through here.
+ */
 export function requireRole(...roles: UserRole[]) {
-  return (_req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     const user = currentUser(res);
     if (!user) throw new RequestError('unauthenticated', 'sign in first');
     if (roles.length > 0 && !roles.includes(user.role)) throw new RequestError('not-allowed', 'your role may not do this');
+    assertNotForged(req);
     next();
   };
 }

@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { KIOSK_UPLOAD_TOKEN_HEADER, KioskUploadKind, SessionId, SessionIdParams } from '@vtm/shared';
 import { MAX_UPLOAD_BYTES, type EvidenceService } from '../evidence/evidence.service.ts';
 import { RequestError } from '../errors.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Logger } from '../logger.ts';
 import { currentUser, requireRole } from './authentication.ts';
 import { parse } from './validate.ts';
+import { sendStoredFile } from './send-stored-file.ts';
 
 const UploadParams = z.object({ sessionId: SessionId, kind: KioskUploadKind });
 const EvidenceParams = z.object({ sessionId: SessionId, evidenceId: z.coerce.number().int().positive() });
@@ -15,7 +18,7 @@ function requireBody(body: unknown): Buffer {
   return body;
 }
 
-export function evidenceController(deps: { evidence: EvidenceService }): Router {
+export function evidenceController(deps: { evidence: EvidenceService; audit: AuditLog; logger?: Logger }): Router {
   const router = Router();
 
   router.post('/api/sessions/:sessionId/stills', requireRole('teller'), rawBody, async (req, res) => {
@@ -35,7 +38,8 @@ export function evidenceController(deps: { evidence: EvidenceService }): Router 
     const file = await deps.evidence.fileFor(sessionId, evidenceId, currentUser(res)!);
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.type(file.mimeType).sendFile(file.path);
+    // Decrypted while it streams to this user (stored encrypted).
+    await sendStoredFile(req, res, { dataDir: deps.audit.dataDir, file: file.path, mimeType: file.mimeType, logger: deps.logger });
   });
   return router;
 }

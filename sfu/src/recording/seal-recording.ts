@@ -2,20 +2,43 @@ import fs from 'node:fs/promises';
 import type { RecordingStream } from '@vtm/shared';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { SYSTEM_ACTOR } from '../audit/audit-entry.ts';
-import { probeRecording, sha256File } from './recording-probe.ts';
+import { dataFolderOf, encryptIntoStore, type StoredBytes, hashStoredFile, storedFileKeyId, storedFileName, withPlaintextCopy } from '../storage/stored-file.ts';
+import { probeRecording, type ProbeResult } from './recording-probe.ts';
 
 export interface SealedFile {
+  /** Size and SHA-256 of the file as stored (encrypted): what the audit trail vouches for. */
   sizeBytes: number;
   durationMs: number | null;
   streams: RecordingStream[];
   sha256: string;
 }
 
-/** Measures a finished recording file, fixes its content by hash and makes it read-only. */
+/**
+ * Seals a finished recording file (ffmpeg has closed it): measures it with ffprobe,
+ * replaces it by its encrypted form (read-only; the plaintext is gone once this returns)
+ * and fixes the stored bytes by hash. A file already encrypted (a crash came between its
+ * encryption and its seal being stored) is measured from a private decrypted copy.
+ * Should ffprobe fail, the file is still encrypted before the error is passed on.
+ */
 export async function sealRecordingFile(ffprobePath: string, file: string): Promise<SealedFile> {
-  await fs.chmod(file, 0o444);
-  const [{ size }, probe, sha256] = await Promise.all([fs.stat(file), probeRecording(ffprobePath, file), sha256File(file)]);
-  return { sizeBytes: size, durationMs: probe.durationMs, streams: probe.streams, sha256 };
+  const dataDir = dataFolderOf(file);
+  const name = storedFileName(dataDir, file);
+  let probe: ProbeResult;
+  let stored: StoredBytes;
+  if (await storedFileKeyId(dataDir, name)) {
+    probe = await withPlaintextCopy(dataDir, name, (plain) => probeRecording(ffprobePath, plain));
+    stored = await hashStoredFile(dataDir, name);
+  } else {
+    await fs.chmod(file, 0o444);
+    const probed = await probeRecording(ffprobePath, file).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    stored = await encryptIntoStore(dataDir, file, name);
+    if ('error' in probed) throw probed.error;
+    probe = probed.result;
+  }
+  return { sizeBytes: stored.sizeBytes, durationMs: probe.durationMs, streams: probe.streams, sha256: stored.sha256 };
 }
 
 /** Chains a sealed recording's hash into the audit trail; verification re-reads the file. */

@@ -24,10 +24,12 @@ export interface SessionRecorderEvents {
   'segment-sealed': [info: { segment: number; endedAt: Date; durationMs: number | null; sha256: string; interrupted: boolean }];
   'segment-failed': [info: { segment: number; error: string }];
   /**
-   * ffmpeg died mid-segment and a new segment replaced it: from when the dead one's
-   * process exited to when the new one's packets were let through.
+   * ffmpeg died mid-segment and a new segment replaced it. The hole in the recording runs
+   * from the end of what the dead segment's file holds (`from`; its process's exit when
+   * the file could not be measured) to when the new one's packets were let through;
+   * `restartMs` is from the exit to that start.
    */
-  'segment-gap': [info: { afterSegment: number; segment: number; from: Date; until: Date; gapMs: number }];
+  'segment-gap': [info: { afterSegment: number; segment: number; from: Date; until: Date; gapMs: number; restartMs: number }];
 }
 
 export interface SessionRecorderDeps {
@@ -123,19 +125,25 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     this.#active = null;
     dead.segment.release();
     const sealing = this.#seal(dead, true, exitedAt);
+    let started: RecordingSegment | null = null;
     try {
-      const started = this.#stopped || this.#room.closed ? null : await this.#startSegment(this.#room.producers);
-      if (started?.startedAt) {
+      started = this.#stopped || this.#room.closed ? null : await this.#startSegment(this.#room.producers);
+    } finally {
+      const sealed = await sealing;
+      const until = started?.startedAt;
+      if (started && until) {
+        const deadStart = dead.segment.startedAt?.getTime();
+        const fileEnd = deadStart !== undefined && sealed?.durationMs != null ? new Date(deadStart + sealed.durationMs) : null;
+        const from = fileEnd && fileEnd < until ? fileEnd : exitedAt;
         this.emit('segment-gap', {
           afterSegment: dead.segment.number,
           segment: started.number,
-          from: exitedAt,
-          until: started.startedAt,
-          gapMs: started.startedAt.getTime() - exitedAt.getTime(),
+          from,
+          until,
+          gapMs: until.getTime() - from.getTime(),
+          restartMs: until.getTime() - exitedAt.getTime(),
         });
       }
-    } finally {
-      await sealing;
     }
   }
 
@@ -191,7 +199,7 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
   }
 
   /** Probes, hashes and stores a finished segment's file, and audits it. */
-  async #seal(active: ActiveSegment, interrupted: boolean, endedAt: Date): Promise<void> {
+  async #seal(active: ActiveSegment, interrupted: boolean, endedAt: Date): Promise<SealedFile | null> {
     const state = interrupted ? 'interrupted' : 'sealed';
     let sealed: SealedFile;
     try {
@@ -202,7 +210,7 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
         state: 'failed', endedAt: endedAt.toISOString(), sizeBytes: null, durationMs: null, streams: [], sha256: null,
       });
       this.emit('segment-failed', { segment: active.segment.number, error: String(error) });
-      return;
+      return null;
     }
     // Outside the try: the file is sealed whether or not the audit trail takes it, and
     // an audit failure must not mark a good recording failed (it is logged by #enqueue).
@@ -219,5 +227,6 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
       sha256: sealed.sha256,
       interrupted,
     });
+    return sealed;
   }
 }

@@ -1,4 +1,5 @@
 /** Retention against a real SQLite file (the project's migrations) and real files in a temporary data folder. */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,8 @@ import { AuditLog, type AuditRecordInput } from '../audit/audit-log.ts';
 import { verifyAuditTrail } from '../audit/verify-audit-trail.ts';
 import type { AuditEntryRecord, EventRecord, Repositories } from '../storage/repositories.ts';
 import { createSqliteRepositories } from '../storage/sqlite/index.ts';
+import { DataKeyring } from '../storage/encryption/data-keys.ts';
+import { useDataKeys } from '../storage/stored-file.ts';
 import { PERSONAL_TEXT, STORED_CUSTOMER, seedStoredSession, type StoredSession } from '../storage/stored-session-fixture.ts';
 import { REDACTED, redactEvents } from './event-redaction.ts';
 import { EXIT_DONE, EXIT_UNABLE, runRetentionPurgeCommand } from './retention-purge-command.ts';
@@ -16,19 +19,24 @@ import { RetentionService, holdReason, retentionCutoff } from './retention.servi
 /** Five years and a day after the seeded sessions ended (2019-03-02). */
 const NOW = new Date('2024-03-03T12:00:00.000Z');
 const ENDED = '2019-03-02T02:10:00.000Z';
+/** The seeded files are stored encrypted, as the server stores them; the purge needs no key. */
+const KEYS = new DataKeyring([{ id: 'k1', key: randomBytes(32) }], 'k1');
 
 describe('retention purge', () => {
+  let releaseKeys: () => void;
   let dataDir: string;
   let repos: Repositories;
   let audit: AuditLog;
 
   beforeEach(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtm-retention-'));
+    releaseKeys = useDataKeys(dataDir, KEYS);
     repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'));
     audit = new AuditLog({ repo: repos.audit, dataDir });
   });
 
   afterEach(async () => {
+    releaseKeys();
     await repos.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -225,7 +233,9 @@ describe('npm run retention:purge', () => {
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtm-retention-cli-'));
     const repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'));
+    const release = useDataKeys(dataDir, KEYS);
     session = await seedStoredSession(repos, new AuditLog({ repo: repos.audit, dataDir }), { endedAt: ENDED, decisions: ['approved'] });
+    release(); // the command runs with no keys
     await repos.close();
   });
 

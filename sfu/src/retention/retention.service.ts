@@ -26,7 +26,7 @@ import { RetentionReport } from '@vtm/shared';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { SYSTEM_ACTOR, jsonSha256 } from '../audit/audit-entry.ts';
 import type { ExpiredSessionRecord, Repositories } from '../storage/repositories.ts';
-import { readStoredFile, removeStoredFile, removeStoredFolder, storedFileExists, storedFileName } from '../storage/stored-file.ts';
+import { hashStoredFile, removeStoredFile, removeStoredFolder, storedFileExists, storedFileName } from '../storage/stored-file.ts';
 import { REDACTED, redactEvents } from './event-redaction.ts';
 
 export interface RetentionDeps {
@@ -145,7 +145,8 @@ export class RetentionService {
    * changed or already missing. False for a file never vouched for and not there: nothing to note.
    */
   async #recordFilePurged(sessionId: string, file: StoredFile): Promise<boolean> {
-    const found = await readStoredFile(this.#audit.dataDir, file.relative).catch(() => null);
+    // As stored (encrypted): the hash the database and the trail hold; no key needed.
+    const found = await hashStoredFile(this.#audit.dataDir, file.relative).catch(() => null);
     const sha256 = file.sha256 ?? found?.sha256;
     if (!sha256) return false;
     const state = !found ? 'missing' : found.sha256 === sha256 ? 'intact' : 'changed';

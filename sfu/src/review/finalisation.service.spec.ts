@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit-log.ts';
 import { verifyAuditTrail } from '../audit/verify-audit-trail.ts';
@@ -16,12 +16,16 @@ import { sha256File } from '../recording/recording-probe.ts';
 import { sealRecordingFile } from '../recording/seal-recording.ts';
 import type { Repositories } from '../storage/repositories.ts';
 import { createSqliteRepositories } from '../storage/sqlite/index.ts';
+import { DataKeyring } from '../storage/encryption/data-keys.ts';
+import { MAGIC, decryptFile } from '../storage/encryption/encrypted-file.ts';
+import { useDataKeys } from '../storage/stored-file.ts';
 import { FinalisationService } from './finalisation.service.ts';
 import { reviewDetail } from './review-detail.ts';
 
 const FFMPEG = process.env['FFMPEG_PATH'] ?? 'ffmpeg';
 const FFPROBE = process.env['FFPROBE_PATH'] ?? 'ffprobe';
 const T0 = Date.parse('2026-03-02T02:00:00.000Z');
+const KEYS = new DataKeyring([{ id: 'k1', key: randomBytes(32) }], 'k1');
 
 interface SegmentSpec {
   codec: 'vp8' | 'h264';
@@ -78,8 +82,11 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
   let repos: Repositories;
   let service: FinalisationService;
 
+  let releaseKeys: () => void;
+
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtm-finalise-'));
+    releaseKeys = useDataKeys(dir, KEYS);
     repos = createSqliteRepositories(path.join(dir, 'vtm.sqlite'));
     const audit = new AuditLog({ repo: repos.audit, dataDir: dir });
     service = new FinalisationService({ repos, audit, ffmpegPath: FFMPEG, ffprobePath: FFPROBE, playbackDir: path.join(dir, 'playback'), logger: createLogger('silent') });
@@ -87,9 +94,17 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
 
   afterEach(async () => {
     await service.drain();
+    releaseKeys();
     await repos.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  /** A stored (encrypted) file's plaintext, as a file of the test's own for ffprobe and ffmpeg. */
+  async function plain(file: string): Promise<string> {
+    const copy = path.join(dir, `plain-${randomUUID()}${path.extname(file)}`);
+    await decryptFile(KEYS, path.relative(dir, file), file, copy);
+    return copy;
+  }
 
   const event = (sessionId: string, type: string, atMs: number, payload: unknown = {}, offsetMs: number | null = null) =>
     repos.events.append({ sessionId, type, at: new Date(atMs).toISOString(), offsetMs, payload });
@@ -98,7 +113,12 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
    * An ended call (no regulated steps) recorded in these segments, which follow each other
    * with `gapS` seconds between them; the first starts 0.8 s after the call connected.
    */
-  async function recordedCall(segments: SegmentSpec[], gapS = 0.5): Promise<{ sessionId: string; files: string[]; offsets: number[] }> {
+  async function recordedCall(
+    segments: SegmentSpec[],
+    gapS = 0.5,
+    /** Runs on each segment's file as ffmpeg left it, before it is sealed (and encrypted). */
+    beforeSeal: (file: string) => void = () => {},
+  ): Promise<{ sessionId: string; files: string[]; offsets: number[] }> {
     const sessionId = randomUUID();
     await repos.sessions.create({ id: sessionId, kioskName: 'VTM-1', language: 'zh-CN', createdAt: new Date(T0 - 60_000).toISOString() });
     await event(sessionId, 'session.created', T0 - 60_000);
@@ -116,6 +136,7 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
       const file = path.join(dir, 'recordings', sessionId, `segment-00${number}.mkv`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       makeSegment(file, spec);
+      beforeSeal(file);
       const id = await repos.recordings.start({ sessionId, segment: number, path: file, startedAt: new Date(at - 150).toISOString() });
       await event(sessionId, 'recording.started', at, { segment: number }, at - zero);
       const sealed = await sealRecordingFile(FFPROBE, file);
@@ -142,7 +163,10 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
       ['teller', 1, 'video/webm; codecs="vp8, opus"'],
     ]);
     for (const m of media) {
-      const probed = probe(m.path);
+      // Stored encrypted: neither WebM nor anything ffprobe reads, until decrypted.
+      expect(fs.readFileSync(m.path).subarray(0, MAGIC.length)).toEqual(MAGIC);
+      expect(spawnSync(FFPROBE, ['-v', 'error', m.path]).status).not.toBe(0);
+      const probed = probe(await plain(m.path));
       expect(probed.format.format_name).toContain('webm');
       expect(probed.streams.map((s) => s.codec_name).sort()).toEqual(['opus', 'vp8']);
       expect(Number(probed.format.duration)).toBeCloseTo(3, 0);
@@ -153,6 +177,9 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
       expect(m.startOffsetMs).toBeLessThan(20);
     }
     expect(await sha256File(files[0]!)).toBe(originalHash);
+    expect(fs.readFileSync(files[0]!).subarray(0, MAGIC.length)).toEqual(MAGIC);
+    // Nothing decrypted is left behind.
+    expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
 
     // A call without identity or questionnaire: the regulated checks fail, the media ones pass.
     expect(report!.passed).toBe(false);
@@ -199,7 +226,7 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
     expect(byKey['2:teller']!.startOffsetMs).toBeLessThanOrEqual(4600 + 30);
     expect(byKey['2:teller']!.durationMs! / 1000).toBeCloseTo(1.5, 0);
     for (const m of media) {
-      const probed = probe(m.path);
+      const probed = probe(await plain(m.path));
       expect(probed.format.format_name).toContain('mp4');
       expect(Math.abs(Number(probed.format.start_time))).toBeLessThan(0.02);
       expect(probed.streams.map((s) => s.codec_name).sort()).toEqual(['h264', 'opus']);
@@ -211,15 +238,18 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
   });
 
   it('leaves damaged video out of the playable copy, up to the next keyframe, and reports it', async () => {
-    const { sessionId, files } = await recordedCall([{ codec: 'h264', seconds: 3 }]);
-    const damagedAt = damageVideoPacket(files[0]!, 3, 1.5); // teller video; keyframes every second (-g 20)
-    expect(decodeErrors(files[0]!)).not.toBe('');
+    let damagedAt = 0;
+    const { sessionId, files } = await recordedCall([{ codec: 'h264', seconds: 3 }], 0.5, (file) => {
+      damagedAt = damageVideoPacket(file, 3, 1.5); // teller video; keyframes every second (-g 20)
+    });
+    expect(decodeErrors(await plain(files[0]!))).not.toBe('');
 
     const report = await service.finalise(sessionId);
 
     const teller = (await repos.review.playableMediaFor(sessionId)).find((m) => m.party === 'teller')!;
-    expect(decodeErrors(teller.path)).toBe('');
-    const kept = execFileSync(FFPROBE, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', teller.path], { encoding: 'utf8' })
+    const tellerPlain = await plain(teller.path);
+    expect(decodeErrors(tellerPlain)).toBe('');
+    const kept = execFileSync(FFPROBE, ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', tellerPlain], { encoding: 'utf8' })
       .trim().split('\n').map(Number);
     // From the damaged frame to the keyframe at 2 s, nothing; the rest is all there.
     expect(kept.filter((t) => t >= damagedAt - 0.01 && t < 1.99)).toEqual([]);
@@ -257,7 +287,7 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
     const media = await repos.review.playableMediaFor(sessionId);
     expect(media).toHaveLength(2);
     expect(media[0]!.sha256).toBe(await sha256File(stray));
-    expect(fs.readFileSync(stray).subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])); // EBML
+    expect(fs.readFileSync(await plain(stray)).subarray(0, 4)).toEqual(Buffer.from([0x1a, 0x45, 0xdf, 0xa3])); // EBML
     expect(await repos.review.listUnfinalised()).toEqual([]);
     const done = await repos.review.finalisationOf(sessionId);
     expect(await reviewDetail(repos, sessionId)).toMatchObject({ finalisation: { state: 'done' }, qualityPassed: false, playback: [{ party: 'kiosk' }, { party: 'teller' }] });
@@ -294,6 +324,16 @@ describe('FinalisationService', { timeout: 60_000 }, () => {
 
     expect(report!.checks.find((c) => c.id === 'media-presence')).toMatchObject({ passed: false, reason: expect.stringMatching(/^Segment 1 could not be read: /) });
     expect(await repos.review.finalisationOf(sessionId)).toMatchObject({ state: 'done', qualityPassed: false });
+
+    // An encrypted segment changed on disk does not decrypt: reported the same way.
+    const changed = await recordedCall([{ codec: 'vp8', seconds: 2 }]);
+    fs.chmodSync(changed.files[0]!, 0o644);
+    const bytes = fs.readFileSync(changed.files[0]!);
+    bytes[bytes.length - 500]! ^= 1;
+    fs.writeFileSync(changed.files[0]!, bytes);
+    const second = await service.finalise(changed.sessionId);
+    expect(second!.checks.find((c) => c.id === 'media-presence')).toMatchObject({ passed: false, reason: expect.stringMatching(/^Segment 1 could not be read: .*does not authenticate/) });
+    expect(fs.readdirSync(path.join(dir, 'tmp'))).toEqual([]);
   });
 
   it('marks a finalisation failed when the session has not ended, for the next start to retry', async () => {

@@ -21,8 +21,9 @@ import type { Role } from '@vtm/shared';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { SYSTEM_ACTOR } from '../audit/audit-entry.ts';
 import type { Logger } from '../logger.ts';
-import { probeRecording, sha256File } from '../recording/recording-probe.ts';
+import { probeRecording } from '../recording/recording-probe.ts';
 import type { EventRecord, RecordingRecord, Repositories } from '../storage/repositories.ts';
+import { encryptIntoStore, makePrivateTempDir, plaintextCopyOf, storedFileName } from '../storage/stored-file.ts';
 import { damagedSpans, dropExpression, scanDecodeDamage, type DamagedSpan } from './damaged-frames.ts';
 import { parsePackets, probePackets, streamTimelines, type Packet } from './packet-timeline.ts';
 import { containerFor, partyStreams, remuxParty } from './playable-media.ts';
@@ -152,15 +153,35 @@ export class FinalisationService {
     });
   }
 
-  /** Reads one sealed segment's packet timeline and writes each party's playable file. */
+  /**
+   * Reads one sealed segment's packet timeline and writes each party's playable file.
+   * The segment is stored encrypted: ffprobe and ffmpeg read a decrypted copy in a private
+   * temporary folder (DATA_DIR/tmp, 0700), where ffmpeg also writes the playable files
+   * before they are encrypted into place; the folder is removed once the segment is done.
+   */
   async #finaliseSegment(recording: RecordingRecord, events: EventRecord[], timeZeroMs: number | null, dir: string): Promise<SegmentMedia> {
     const startAtMs = segmentStart(recording, events);
     const media: SegmentMedia = { segment: recording.segment, state: recording.state, startAtMs, durationMs: recording.durationMs, streams: null };
     if (recording.state !== 'sealed' && recording.state !== 'interrupted') return media;
+    const dataDir = this.#deps.audit.dataDir;
+    const work = await makePrivateTempDir(dataDir, 'finalise-');
+    try {
+      return await this.#finaliseSegmentIn(work, recording, media, timeZeroMs, dir);
+    } finally {
+      await fs.rm(work, { recursive: true, force: true });
+    }
+  }
+
+  async #finaliseSegmentIn(work: string, recording: RecordingRecord, media: SegmentMedia, timeZeroMs: number | null, dir: string): Promise<SegmentMedia> {
+    const dataDir = this.#deps.audit.dataDir;
+    const startAtMs = media.startAtMs;
+    let source: string;
     let packets: Map<number, Packet[]>;
     let streams: StreamTimeline[];
     try {
-      packets = parsePackets(await probePackets(this.#deps.ffprobePath, recording.path));
+      // A segment that does not decrypt (changed, or its key gone) is reported like an unreadable one.
+      source = await plaintextCopyOf(dataDir, storedFileName(dataDir, recording.path), work);
+      packets = parsePackets(await probePackets(this.#deps.ffprobePath, source));
       streams = streamTimelines(recording.streams, packets);
     } catch (error) {
       return { ...media, problem: firstLine(error) };
@@ -173,7 +194,7 @@ export class FinalisationService {
     // the other's file.
     const results = await Promise.all(
       PARTIES.map((party) =>
-        this.#writePlayable(recording, party, { streams, packets }, segmentOffsetMs, dir).then(
+        this.#writePlayable(recording, source, work, party, { streams, packets }, segmentOffsetMs, dir).then(
           (damaged) => ({ damaged, problem: null }),
           (error: unknown) => ({ damaged: [], problem: `${party} could not be made playable: ${firstLine(error)}` }),
         ),
@@ -185,9 +206,14 @@ export class FinalisationService {
     return problem ? { ...media, streams: null, problem } : media;
   }
 
-  /** Writes the party's playable file of this segment; returns the damaged video it left out. */
+  /**
+   * Writes the party's playable file of this segment from `source` (the segment's
+   * plaintext, in the private folder `work`); returns the damaged video it left out.
+   */
   async #writePlayable(
     recording: RecordingRecord,
+    source: string,
+    work: string,
     party: Role,
     probed: { streams: StreamTimeline[]; packets: Map<number, Packet[]> },
     segmentOffsetMs: number,
@@ -197,11 +223,16 @@ export class FinalisationService {
     if (!streams.audio && !streams.video) return []; // the party was not in this segment
     const container = containerFor(streams.audio?.codecName ?? null, streams.video?.codecName ?? null);
     if (!container) throw new Error(`no browser container for ${streams.audio?.codecName ?? '-'} + ${streams.video?.codecName ?? '-'}`);
-    const damaged = streams.video ? await this.#damagedVideo(recording.path, streams.video.index, probed.packets.get(streams.video.index) ?? []) : [];
-    const target = path.join(dir, `segment-${String(recording.segment).padStart(3, '0')}-${party}.${container.extension}`);
-    await remuxParty(this.#deps.ffmpegPath, recording.path, streams, container, target, dropExpression(damaged));
-    const [probe, sha256, { size }] = await Promise.all([probeRecording(this.#deps.ffprobePath, target), sha256File(target), fs.stat(target)]);
-    await fs.chmod(target, 0o444);
+    const damaged = streams.video ? await this.#damagedVideo(source, streams.video.index, probed.packets.get(streams.video.index) ?? []) : [];
+    const fileName = `segment-${String(recording.segment).padStart(3, '0')}-${party}.${container.extension}`;
+    const target = path.join(dir, fileName);
+    const plain = path.join(work, fileName);
+    await remuxParty(this.#deps.ffmpegPath, source, streams, container, plain, dropExpression(damaged));
+    const probe = await probeRecording(this.#deps.ffprobePath, plain);
+    // Encrypted into place (read-only); size and hash are the stored bytes', as the trail's.
+    const dataDir = this.#deps.audit.dataDir;
+    const stored = await encryptIntoStore(dataDir, plain, storedFileName(dataDir, target));
+    await fs.rm(plain, { force: true });
     // The remux moved the party's first packet to 0; the file starts that much into the segment.
     const shiftMs = Math.min(...probed.streams.filter((t) => t.title.startsWith(`${party}-`) && t.packets > 0).map((t) => t.firstMs), Infinity);
     await this.#deps.repos.review.addPlayableMedia({
@@ -213,8 +244,8 @@ export class FinalisationService {
       mimeType: container.mimeType,
       startOffsetMs: segmentOffsetMs + (Number.isFinite(shiftMs) ? shiftMs : 0),
       durationMs: probe.durationMs,
-      sizeBytes: size,
-      sha256,
+      sizeBytes: stored.sizeBytes,
+      sha256: stored.sha256,
       createdAt: new Date().toISOString(),
     });
     return damaged.map((d) => ({ track: `${party}-video`, fromMs: d.fromMs, untilMs: d.untilMs }));

@@ -1,7 +1,8 @@
 /**
  * GET /api/sessions/:sessionId/playback/:mediaId — one playable file of a finalised
  * session, for the compliance review's player. Served with HTTP range requests (the
- * player seeks by asking for byte ranges), to compliance users only.
+ * player seeks by asking for byte ranges; each decrypts only the chunks it covers), to
+ * compliance users only.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -12,6 +13,8 @@ import { notFound } from '../errors.ts';
 import { currentUser, requireRole } from '../http/authentication.ts';
 import { parse } from '../http/validate.ts';
 import type { Repositories } from '../storage/repositories.ts';
+import { sendStoredFile } from '../http/send-stored-file.ts';
+import type { Logger } from '../logger.ts';
 
 const PlaybackParams = z.object({ sessionId: SessionId, mediaId: z.coerce.number().int().positive() });
 
@@ -23,7 +26,7 @@ export function opensPlayback(range: string | undefined): boolean {
   return range === undefined || /^bytes=0-/.test(range.trim());
 }
 
-export function playbackController(deps: { repos: Repositories; audit: AuditLog }): Router {
+export function playbackController(deps: { repos: Repositories; audit: AuditLog; logger?: Logger }): Router {
   const router = Router();
   router.get('/api/sessions/:sessionId/playback/:mediaId', requireRole('compliance'), async (req, res) => {
     const { sessionId, mediaId } = parse(PlaybackParams, req.params);
@@ -41,7 +44,8 @@ export function playbackController(deps: { repos: Repositories; audit: AuditLog 
       });
     }
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.type(media.mimeType.split(';')[0]!).sendFile(media.path, { acceptRanges: true });
+    // Stored encrypted: each range decrypts only the chunks that cover it.
+    await sendStoredFile(req, res, { dataDir: deps.audit.dataDir, file: media.path, mimeType: media.mimeType.split(';')[0]!, logger: deps.logger });
   });
   return router;
 }

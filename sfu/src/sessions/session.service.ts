@@ -31,6 +31,7 @@ import { SessionWorkflow } from '../workflow/session-workflow.ts';
 import { Room, type RtcListenConfig } from '../call/room.ts';
 import type { Peer } from '../call/peer.ts';
 import { MediaFlow, PartyLink, type LinkSource } from '../call/party-link.ts';
+import { GraceTimers } from './grace-timers.ts';
 import { RequestError, notAllowed, notFound } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { chooseVideoCodec } from '../media/choose-video-codec.ts';
@@ -139,8 +140,8 @@ export class SessionService {
   }
 
   readonly #grace: ReconnectGrace;
-  /** Parties whose connection dropped, by `${sessionId}/${role}`: the timer that gives up on them. */
-  readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Parties whose connection dropped: the timer that gives up on each. */
+  readonly #graceTimers: GraceTimers;
   /** Whether each party of each session is reachable (signaling and media). */
   readonly #links = new Map<string, Map<Role, PartyLink>>();
   /** RTP arriving from each party in a call, by `${sessionId}/${role}`. */
@@ -158,6 +159,9 @@ export class SessionService {
     reconnect?: ReconnectGrace;
   }) {
     this.#grace = init.reconnect ?? DEFAULT_GRACE;
+    this.#graceTimers = new GraceTimers((error, sessionId, role) =>
+      this.#logger.error({ err: error, sessionId, role }, 'ending after a lost connection failed'),
+    );
     this.#mediaWatch = setInterval(() => void this.#watchMedia(), MEDIA_WATCH_INTERVAL_MS);
     this.#mediaWatch.unref();
     this.#repos = init.repos;
@@ -535,20 +539,11 @@ export class SessionService {
   }
 
   #startGrace(sessionId: string, role: Role, ms: number, onExpiry: () => Promise<void>): void {
-    const key = `${sessionId}/${role}`;
-    clearTimeout(this.#graceTimers.get(key));
-    const timer = setTimeout(() => {
-      this.#graceTimers.delete(key);
-      onExpiry().catch((error: unknown) => this.#logger.error({ err: error, sessionId, role }, 'ending after a lost connection failed'));
-    }, ms);
-    timer.unref();
-    this.#graceTimers.set(key, timer);
+    this.#graceTimers.start(sessionId, role, ms, onExpiry);
   }
 
   #clearGrace(sessionId: string, role: Role): void {
-    const key = `${sessionId}/${role}`;
-    clearTimeout(this.#graceTimers.get(key));
-    this.#graceTimers.delete(key);
+    this.#graceTimers.cancel(sessionId, role);
   }
 
   #link(sessionId: string, role: Role): PartyLink {
@@ -645,6 +640,7 @@ export class SessionService {
 
   async shutdown(): Promise<void> {
     clearInterval(this.#mediaWatch);
+    this.#graceTimers.cancelAll();
     const ids = [...this.#drafts.keys(), ...this.#waiting.keys(), ...this.#calls.keys()];
     await Promise.all(ids.map((id) => this.end(id, 'server-shutdown', null)));
   }
@@ -738,8 +734,13 @@ export class SessionService {
       notifyAll('failed');
     });
     // The recorder's ffmpeg died and a new segment took over: the hole goes on the timeline.
-    call.recorder.on('segment-gap', ({ afterSegment, segment, from, until, gapMs }) => {
-      void this.recordEvent(sessionId, 'recording.gap', { afterSegment, segment, from: from.toISOString(), until: until.toISOString(), gapMs, cause: 'recorder-died' }, { at: from });
+    call.recorder.on('segment-gap', ({ afterSegment, segment, from, until, gapMs, restartMs }) => {
+      void this.recordEvent(
+        sessionId,
+        'recording.gap',
+        { afterSegment, segment, from: from.toISOString(), until: until.toISOString(), gapMs, restartMs, cause: 'recorder-died' },
+        { at: from },
+      );
     });
   }
 

@@ -29,6 +29,12 @@ export const CLOSE_TOO_MANY_BAD_FRAMES = 4400;
  * code for a socket it gave up on — is a dropped connection, which may come back.
  */
 const CLEAN_CLOSES = new Set([1000, 1001, 1005]);
+/**
+ * Closes that refused the client (too many bad frames, a frame over the size limit, bad
+ * UTF-8 or protocol): the server cut it off on purpose, so its session gets no grace to
+ * come back either.
+ */
+const REFUSAL_CLOSES = new Set([CLOSE_TOO_MANY_BAD_FRAMES, 1009, 1007, 1002]);
 
 export class SignalingConnection {
   readonly #socket: WebSocket;
@@ -61,7 +67,7 @@ export class SignalingConnection {
       this.#queue = this.#queue.then(() => this.#onFrame(raw, isBinary));
     });
     socket.once('close', (code) => {
-      this.#queue = this.#queue.then(() => this.#onClose(CLEAN_CLOSES.has(code)));
+      this.#queue = this.#queue.then(() => this.#onClose(CLEAN_CLOSES.has(code) || REFUSAL_CLOSES.has(code)));
     });
   }
 
@@ -110,6 +116,7 @@ export class SignalingConnection {
     if (++this.#badFrames >= MAX_BAD_FRAMES) this.#socket.close(CLOSE_TOO_MANY_BAD_FRAMES, 'too many bad frames');
   }
 
+  /** `clean`: the connection is not coming back (the page went, or the server refused it). */
   async #onClose(clean: boolean): Promise<void> {
     const peer = this.#ctx.peer;
     if (!peer) return;

@@ -207,6 +207,7 @@ export interface Repositories {
   audit: AuditRepository;
   review: ReviewRepository;
   retention: RetentionRepository;
+  storedFiles: StoredFileRepository;
   /** A cheap query proving the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -433,4 +434,25 @@ export interface RetentionRepository {
    * given events' payloads with their redacted versions, and marks the session purged.
    */
   purgePersonalData(sessionId: string, purge: { at: string; redactedNote: string; redactedEvents: Array<{ id: number; payload: unknown }> }): Promise<void>;
+}
+
+/** Which table describes a stored file, and the audit subject it goes by. */
+export type StoredFileKind = 'recording' | 'playback' | 'evidence';
+
+/** A stored file as the table describing it holds it (the size and SHA-256 of the bytes on disk). */
+export interface StoredFileRecord {
+  kind: StoredFileKind;
+  id: number;
+  sessionId: string;
+  path: string;
+  sizeBytes: number | null;
+  sha256: string | null;
+}
+
+/** Every stored file across recordings, playable media and evidence (for `npm run data:encrypt`). */
+export interface StoredFileRepository {
+  /** Every file row with a hash (a recording that failed before it was sealed has none), in id order per kind. */
+  listAll(): Promise<StoredFileRecord[]>;
+  /** The file was rewritten (encrypted in place): its row takes the new size and hash. */
+  updateStored(kind: StoredFileKind, id: number, stored: { sizeBytes: number; sha256: string }): Promise<void>;
 }

@@ -14,6 +14,7 @@ import { auditSealedRecording } from '../recording/seal-recording.ts';
 import { FIXTURE_EVIDENCE } from '../review/export/export-fixtures.ts';
 import { seedSession, type SeededSession } from '../review/review-seed.ts';
 import type { Repositories } from './repositories.ts';
+import { dataFolderOf, writeStoredFile } from './stored-file.ts';
 
 export const STORED_CUSTOMER = { name: '欧阳明华', documentNumber: '11010519491231002X' };
 
@@ -33,13 +34,29 @@ export interface StoredSession {
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/svg+xml': 'svg', 'application/json': 'json', 'application/pdf': 'pdf' };
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/** Writes a read-only file as the server stores one; returns its absolute path. */
-function store(dataDir: string, relative: string, bytes: Buffer): string {
+/**
+ * Writes a read-only file as the server stores one: encrypted when the data folder has
+ * keys set up (useDataKeys), else as a data folder from before encryption holds it.
+ * Returns its absolute path and its size and hash as stored.
+ */
+async function store(dataDir: string, relative: string, bytes: Buffer): Promise<{ file: string; sizeBytes: number; sha256: string }> {
   const file = path.join(dataDir, relative);
+  if (encrypting(dataDir)) return { file, ...(await writeStoredFile(dataDir, relative, bytes)) };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, bytes, { mode: 0o444 });
-  return file;
+  return { file, sizeBytes: bytes.length, sha256: sha256(bytes) };
 }
+
+function encrypting(dataDir: string): boolean {
+  try {
+    return dataFolderOf(path.join(dataDir, 'x')) === path.resolve(dataDir);
+  } catch {
+    return false;
+  }
+}
+
+/** The fixture's files' content, as the export gives them back (decrypted). */
+export const STORED_RECORDING_BYTES = (sessionId: string) => Buffer.from(`matroska: the whole call of ${sessionId}\n`.repeat(200));
 
 export async function seedStoredSession(repos: Repositories, audit: AuditLog, spec: Partial<SeededSession> = {}): Promise<StoredSession> {
   const sessionId = await seedSession(repos, {
@@ -57,17 +74,17 @@ export async function seedStoredSession(repos: Repositories, audit: AuditLog, sp
     ...(await storePlayable(repos, audit, sessionId)),
     ...(await storeEvidence(repos, audit, sessionId)),
   ];
-  store(audit.dataDir, `recordings/${sessionId}/segment-001.sdp`, Buffer.from('v=0\n'));
+  // The recorder's SDP is no personal data: plaintext.
+  fs.writeFileSync(path.join(audit.dataDir, `recordings/${sessionId}/segment-001.sdp`), Buffer.from('v=0\n'), { mode: 0o444 });
   await recordTimeline(repos, sessionId, session.createdAt);
   return { sessionId, files };
 }
 
 async function storeRecording(repos: Repositories, audit: AuditLog, sessionId: string, at: string): Promise<string> {
   const relative = `recordings/${sessionId}/segment-001.mkv`;
-  const bytes = Buffer.from(`matroska: the whole call of ${sessionId}\n`.repeat(200));
-  const file = store(audit.dataDir, relative, bytes);
+  const { file, sizeBytes, sha256: stored } = await store(audit.dataDir, relative, STORED_RECORDING_BYTES(sessionId));
   const id = await repos.recordings.start({ sessionId, segment: 1, path: file, startedAt: at });
-  const sealed = { sizeBytes: bytes.length, durationMs: 60_000, streams: [], sha256: sha256(bytes) };
+  const sealed = { sizeBytes, durationMs: 60_000, streams: [], sha256: stored };
   await repos.recordings.finish(id, { state: 'sealed', endedAt: at, ...sealed });
   await auditSealedRecording(audit, { id, sessionId, segment: 1, path: file }, 'sealed', sealed);
   return relative;
@@ -79,15 +96,15 @@ async function storePlayable(repos: Repositories, audit: AuditLog, sessionId: st
   for (const party of ['kiosk', 'teller'] as const) {
     const relative = `playback/${sessionId}/segment-001-${party}.webm`;
     const bytes = Buffer.from(`webm: the ${party} side\n`.repeat(100));
-    const file = store(audit.dataDir, relative, bytes);
-    const media = { sessionId, recordingId, segment: 1, party, path: file, mimeType: 'video/webm; codecs="vp8, opus"', startOffsetMs: 0, durationMs: 60_000, sizeBytes: bytes.length, sha256: sha256(bytes), createdAt: new Date().toISOString() };
+    const { file, sizeBytes, sha256: storedSha256 } = await store(audit.dataDir, relative, bytes);
+    const media = { sessionId, recordingId, segment: 1, party, path: file, mimeType: 'video/webm; codecs="vp8, opus"', startOffsetMs: 0, durationMs: 60_000, sizeBytes, sha256: storedSha256, createdAt: new Date().toISOString() };
     const id = await repos.review.addPlayableMedia(media);
     await audit.record({
       actor: SYSTEM_ACTOR,
       action: 'playback.created',
       sessionId,
       subject: `playback:${id}`,
-      details: { recordingId, segment: 1, party, sizeBytes: bytes.length },
+      details: { recordingId, segment: 1, party, sizeBytes },
       file: { path: file, sha256: media.sha256 },
     });
     stored.push(relative);
@@ -99,8 +116,8 @@ async function storeEvidence(repos: Repositories, audit: AuditLog, sessionId: st
   const stored: string[] = [];
   for (const evidence of FIXTURE_EVIDENCE) {
     const relative = `evidence/${sessionId}/${evidence.kind}-001.${EXTENSIONS[evidence.mimeType]}`;
-    const file = store(audit.dataDir, relative, evidence.bytes);
-    const record = { sessionId, kind: evidence.kind, path: file, mimeType: evidence.mimeType, sizeBytes: evidence.bytes.length, sha256: sha256(evidence.bytes), createdAt: new Date().toISOString(), createdBy: 'kiosk:VTM-1' };
+    const { file, sizeBytes, sha256: storedSha256 } = await store(audit.dataDir, relative, evidence.bytes);
+    const record = { sessionId, kind: evidence.kind, path: file, mimeType: evidence.mimeType, sizeBytes, sha256: storedSha256, createdAt: new Date().toISOString(), createdBy: 'kiosk:VTM-1' };
     const id = await repos.evidence.add(record);
     await audit.record({
       actor: SYSTEM_ACTOR,

@@ -174,4 +174,58 @@ describe('SessionWorkflow', () => {
     const suitability = await wf.proposeProduct('WM-R1-90D');
     expect(suitability.extraConfirmation.length).toBeGreaterThan(0); // aged 65+
   });
+
+  it('describes where the steps stand, for a teller who takes over and for a kiosk that reconnects', async () => {
+    const wf = workflow();
+    expect(wf.tellerView()).toMatchObject({ identity: 'pending', questions: [], answers: [], assessment: null, disclosure: 'not-shown' });
+    await wf.recordIdentity(VERIFIED, 'teller1');
+    await wf.beginQuestionnaire();
+    const [first, second] = RISK_QUESTIONNAIRE_V1.questions;
+    await wf.showQuestion(first!.id);
+    await wf.answer(first!.id, [first!.options[0]!.id]);
+    await wf.answer(first!.id, [first!.options[1]!.id]);
+    await wf.showQuestion(second!.id);
+    const midway = wf.tellerView();
+    expect(midway).toMatchObject({ identity: 'verified', shownQuestionId: second!.id, assessment: null });
+    expect(midway.questions).toHaveLength(RISK_QUESTIONNAIRE_V1.questions.length);
+    expect(midway.answers).toEqual([expect.objectContaining({ questionId: first!.id, optionIds: [first!.options[1]!.id], previous: [first!.options[0]!.id] })]);
+    expect(midway.changes).toHaveLength(1);
+    expect(wf.kioskView()).toMatchObject({ identity: true, question: { index: 2, question: { id: second!.id }, selected: null }, answered: false });
+    await wf.answer(second!.id, [second!.options[0]!.id]);
+    expect(wf.kioskView()).toMatchObject({ answered: true, question: { selected: [second!.options[0]!.id] } });
+
+    // The rest of the questionnaire, a product, the disclosure confirmed, the handwriting sent.
+    for (const question of RISK_QUESTIONNAIRE_V1.questions.slice(2)) {
+      await wf.showQuestion(question.id);
+      await wf.answer(question.id, [pick(question, true)]);
+    }
+    const result = await wf.finish();
+    await wf.proposeProduct('WM-R1-90D');
+    await wf.showDisclosure();
+    await wf.confirmDisclosure('WM-R1-90D', findProduct('WM-R1-90D')!.disclosure.version);
+    await wf.requestAcknowledgement();
+    const [image, strokes] = [await storeEvidence('acknowledgement-image'), await storeEvidence('acknowledgement-strokes')];
+    await wf.submitAcknowledgement({ imageEvidenceId: image, strokesEvidenceId: strokes, recognisedText: '本人已阅读风险揭示，愿意承担投资风险', matchScore: 1 });
+    const teller = wf.tellerView();
+    expect(teller).toMatchObject({
+      shownQuestionId: null,
+      assessment: { level: result.level, score: result.score },
+      suitability: { productCode: 'WM-R1-90D', allowed: true },
+      disclosure: 'confirmed',
+      acknowledgement: { imageEvidenceId: image, matchScore: 1 },
+      signature: null,
+    });
+    expect(teller.assessment).not.toHaveProperty('assessedAt');
+    expect(wf.kioskView()).toMatchObject({
+      question: null,
+      disclosure: { productCode: 'WM-R1-90D' },
+      disclosureConfirmed: true,
+      acknowledgement: { state: 'submitted', retry: false },
+      signature: null,
+    });
+    await wf.reviewAcknowledgement(true);
+    await wf.requestSignature();
+    expect(wf.tellerView()).toMatchObject({ acknowledgement: 'accepted', signature: 'requested' });
+    expect(wf.kioskView().signature).toMatchObject({ submitted: false, levelName: result.name });
+  });
 });

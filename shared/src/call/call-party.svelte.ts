@@ -17,6 +17,8 @@ const NOT_RECORDING: RecordingStatus = { state: 'off', startedAt: null };
 
 /** How long a party keeps trying to get back into its session (the server waits 30 s by default). */
 const REJOIN_DEADLINE_MS = 45_000;
+/** How long each step of a rejoin may take before the attempt is given up and tried again. */
+const REJOIN_REQUEST_TIMEOUT_MS = 5000;
 
 /**
  * The signaling link: online; reconnecting (the socket dropped during a session and the
@@ -53,6 +55,7 @@ export class CallParty {
   onLost: ((reason: 'closed' | 'session-gone' | 'gave-up') => void) | null = null;
   #hello: RequestData<'hello'> | null = null;
   #closing = false;
+  #rejoining = false;
   /** The other party's media arriving or not (a path can die while ICE still says connected). */
   #inboundWatch: ReturnType<typeof setInterval> | null = null;
   #inboundStalled = false;
@@ -102,7 +105,8 @@ export class CallParty {
    * it (the server keeps the party's place for a grace period); otherwise it is lost.
    */
   async #onSignalingLost(connection: SignalingSession): Promise<void> {
-    if (this.#closing || connection !== this.#connection) return;
+    // A socket lost while rejoining is the rejoin's own business (it tries again).
+    if (this.#closing || connection !== this.#connection || this.#rejoining) return;
     const session = this.session;
     if (!session) {
       this.link = 'offline';
@@ -114,15 +118,22 @@ export class CallParty {
     const { signaling, device } = connection;
     const since = Date.now();
     console.info('signaling connection lost: rejoining the session');
+    this.#rejoining = true;
     try {
       const reply = await retryUntil(
         async (attempt) => {
           if (connection !== this.#connection || this.session?.sessionId !== session.sessionId) throw new GiveUp('the session changed');
           if (attempt > 0) console.info(`rejoin attempt ${attempt + 1} (${Date.now() - since} ms)`);
           if (!signaling.open) await signaling.reconnect();
-          await signaling.request('hello', this.#hello!);
           try {
-            return await signaling.request('session.rejoin', { ...session, rtpCapabilities: receiveCapabilities(device) });
+            await signaling.request('hello', this.#hello!, { timeoutMs: REJOIN_REQUEST_TIMEOUT_MS });
+          } catch (error) {
+            // A new socket that does not answer is dropped and the next attempt opens another.
+            signaling.drop();
+            throw error;
+          }
+          try {
+            return await signaling.request('session.rejoin', { ...session, rtpCapabilities: receiveCapabilities(device) }, { timeoutMs: REJOIN_REQUEST_TIMEOUT_MS });
           } catch (error) {
             // The session ended meanwhile, or is not this party's any more: nothing to go back to.
             if (error instanceof SignalingRequestError && (error.code === 'not-found' || error.code === 'not-allowed')) throw new GiveUp(error.message);
@@ -142,6 +153,8 @@ export class CallParty {
       this.link = 'offline';
       this.interruptedSince = null;
       this.onLost?.(error instanceof GiveUp ? 'session-gone' : 'gave-up');
+    } finally {
+      this.#rejoining = false;
     }
   }
 

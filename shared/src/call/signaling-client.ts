@@ -93,7 +93,7 @@ export class SignalingClient {
   }
 
   get open(): boolean {
-    return this.#socket.readyState === WebSocket.OPEN;
+    return this.#socket.readyState === WebSocket.OPEN && !this.#lost.has(this.#socket);
   }
 
   /** Opens a new socket to the same server in place of the closed one; listeners stay. */
@@ -111,12 +111,15 @@ export class SignalingClient {
   drop(): void {
     const socket = this.#socket;
     if (socket.readyState === WebSocket.CLOSED) return;
-    this.#closed(socket, CLOSE_UNRESPONSIVE);
+    // Closing first: whoever hears of the loss sees a socket that is no longer open.
     socket.close(CLOSE_UNRESPONSIVE);
+    this.#closed(socket, CLOSE_UNRESPONSIVE);
   }
 
   request<M extends Method>(method: M, data: RequestData<M>, { timeoutMs = REQUEST_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<ResponseData<M>> {
-    if (this.#socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error(`${method}: signaling connection closed`));
+    if (this.#socket.readyState !== WebSocket.OPEN || this.#lost.has(this.#socket)) {
+      return Promise.reject(new Error(`${method}: signaling connection closed`));
+    }
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -13,6 +13,8 @@ export const AuditAction = z.enum([
   'session.event',
   'auth.signed-in',
   'auth.sign-in-failed',
+  /** Too many failed sign-ins: a username locked for a while, or an address made to wait. */
+  'auth.locked-out',
   'auth.signed-out',
   'user.created',
   'user.disabled',
@@ -38,6 +40,8 @@ export const AuditAction = z.enum([
   'session.purged',
   /** A file removed on purpose (retention): verification stops expecting it. */
   'file.purged',
+  /** A file stored before encryption at rest, encrypted in place (`npm run data:encrypt`): verification expects its new SHA-256. */
+  'file.encrypted',
   'audit.verified',
   /** The database's append-only protection was found missing at start and put back. */
   'audit.protection-restored',

@@ -37,5 +37,13 @@ export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
 
 export const UserIdParams = z.object({ userId: z.coerce.number().int().positive() });
 
+/**
+ * The header every cookie-authenticated write (POST, PUT, PATCH, DELETE) must carry, with
+ * the value `1`: a page of another origin cannot add it without a CORS preflight, which the
+ * server never grants. Requests authorised by a kiosk's upload token do not need it.
+ */
+export const CSRF_HEADER = 'x-vtm-csrf';
+export const CSRF_HEADER_VALUE = '1';
+
 export const TellerPresence = z.enum(['available', 'busy', 'away']);
 export type TellerPresence = z.infer<typeof TellerPresence>;

@@ -180,8 +180,15 @@ export type ReviewSessionDetail = z.infer<typeof ReviewSessionDetail>;
 /** One file of an evidence export, as its manifest lists it. */
 export const ExportManifestEntry = z.object({
   path: z.string(),
+  /** Size and SHA-256 of the file as it is in the ZIP (decrypted). */
   sizeBytes: z.number().int(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * For a file the server stores (encrypted at rest): the SHA-256 of the stored bytes, the
+   * one the database and the audit trail (audit-entries.json) vouch for. Absent for the
+   * files made for the export (report, audit entries).
+   */
+  storedSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 /** manifest.json at the root of GET /api/review/sessions/:sessionId/export (a ZIP). */

@@ -27,4 +27,21 @@ describe('signaling protocol schemas', () => {
       }).success,
     ).toBe(false);
   });
+
+  it('refuses a passport whose fields cannot be written as a machine-readable zone', () => {
+    const identity = (surname: string, expiryDate = '2030-01-01') => ({
+      document: {
+        kind: 'passport-td3',
+        fields: { documentType: 'P', issuingCountry: 'CHN', surname, givenNames: 'SAN', documentNumber: 'E12345678', nationality: 'CHN', birthDate: '1990-01-01', sex: 'M', expiryDate },
+        imageEvidenceId: 1,
+      },
+      ocr: { fields: {}, confidence: {} },
+      customerCorrections: [],
+      automaticCorrections: [],
+    });
+    expect(requests['customer.identify'].data.safeParse(identity('ZHANG')).success).toBe(true);
+    expect(requests['customer.identify'].data.safeParse(identity('Zoë-Ann O’Neil')).success).toBe(true);
+    expect(requests['customer.identify'].data.safeParse(identity('张')).success).toBe(false);
+    expect(requests['customer.identify'].data.safeParse(identity('ZHANG', '2130-01-01')).success).toBe(false);
+  });
 });

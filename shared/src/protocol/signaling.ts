@@ -121,6 +121,8 @@ export const AutomaticCorrection = z
  * here rather than failing deep in the server.
  */
 const MrzWritablePassportFields = PassportTd3FieldsSchema.superRefine((fields, ctx) => {
+  // zod runs this even when a field already failed; that field's own issue says enough.
+  if (!PassportTd3FieldsSchema.safeParse(fields).success) return;
   try {
     formatTd3Mrz(fields);
   } catch (error) {

@@ -1,5 +1,5 @@
 /** The console's calls to the auth and user API (same origin, cookie-based). */
-import type { ApiError, CreateUserRequest, UserView } from '@vtm/shared';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, type ApiError, type CreateUserRequest, type UserView } from '@vtm/shared';
 
 export class ApiRequestError extends Error {
   readonly status: number;
@@ -10,10 +10,17 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** Headers every change sent with the session cookie carries (the server refuses one without: CSRF). */
+export const WRITE_HEADERS: Record<string, string> = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const method = init.method ?? 'GET';
   const response = await fetch(path, {
-    method: init.method ?? 'GET',
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    method,
+    headers: {
+      ...(method === 'GET' || method === 'HEAD' ? {} : WRITE_HEADERS),
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     credentials: 'same-origin',
   });

@@ -3,6 +3,7 @@
  * the call in progress.
  */
 import { CallParty, SignalingRequestError, receiveCapabilities } from '@vtm/shared/browser';
+import { WRITE_HEADERS } from '../auth/auth-client.ts';
 import type {
   AssessmentResult,
   NotificationData,
@@ -244,7 +245,7 @@ export class TellerDesk {
     const image = await this.party.remoteStill();
     const response = await fetch(`/api/sessions/${this.call.sessionId}/stills`, {
       method: 'POST',
-      headers: { 'content-type': 'image/png' },
+      headers: { 'content-type': 'image/png', ...WRITE_HEADERS },
       body: image,
     });
     if (!response.ok) throw new Error(`the still was not stored (HTTP ${response.status})`);

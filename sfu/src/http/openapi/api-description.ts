@@ -87,7 +87,7 @@ export interface OperationDescription {
   body?: Payload;
   reply: Reply;
   /** Failures beyond those the access and inputs imply (400/401/403/404), status → when. */
-  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413, string>>;
+  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 429, string>>;
 }
 
 // Path parameters the controllers parse with module-local schemas; the same rules, here.
@@ -97,6 +97,10 @@ const PlaybackParams = z.object({ sessionId: SessionId, mediaId: z.coerce.number
 const ReceiptCodeParams = z.object({ code: z.string().min(8).max(20) });
 
 const IMAGES = ['image/png', 'image/jpeg'] as const;
+/** The ownership rule (sfu/src/auth/session-access.ts), as the routes that apply it say it. */
+const OWN_SESSIONS_ONLY =
+  'A teller sees only the sessions they handle; compliance sees all. Any other session answers 404, ' +
+  'exactly as a missing one does, so its existence is not revealed.';
 const TOO_LARGE = 'the file is larger than 4 MB';
 
 const service: OperationDescription[] = [
@@ -127,17 +131,26 @@ const auth: OperationDescription[] = [
   {
     method: 'post', path: '/api/auth/sign-in', operationId: 'signIn', tag: 'auth', access: { kind: 'public' },
     summary: 'Sign in; sets the vtm_session cookie',
+    description:
+      'Refused (403) when the browser says the request comes from another origin (Origin, Sec-Fetch-Site). ' +
+      'Failed sign-ins are limited per username (SIGN_IN_MAX_FAILURES, then locked for SIGN_IN_LOCKOUT_S) and per ' +
+      'client address (SIGN_IN_ADDRESS_FREE_FAILURES, then waits doubling from 1 s): 429 with Retry-After, audited as auth.locked-out.',
     body: { description: 'Username and password', json: SignInRequest },
     reply: {
       status: 200, description: 'The signed-in user', json: UserView,
       headers: { 'Set-Cookie': 'vtm_session=…; HttpOnly; SameSite=Strict; Path=/ (12 hours)' },
     },
-    errors: { 401: 'wrong username or password, or a disabled user' },
+    errors: {
+      401: 'wrong username or password, or a disabled user',
+      403: 'a request from another origin',
+      429: 'too many failed sign-ins for this username or from this address: try again after Retry-After seconds',
+    },
   },
   {
     method: 'post', path: '/api/auth/sign-out', operationId: 'signOut', tag: 'auth', access: { kind: 'public' },
     summary: 'Sign out: ends the session the cookie names and clears the cookie',
     reply: { status: 204, description: 'Signed out', headers: { 'Set-Cookie': 'vtm_session cleared (Max-Age=0)' } },
+    errors: { 403: 'with a session cookie: no x-vtm-csrf header, or a request from another origin' },
   },
   {
     method: 'get', path: '/api/auth/me', operationId: 'getCurrentUser', tag: 'auth', access: anyUser,
@@ -169,8 +182,9 @@ const auth: OperationDescription[] = [
 const sessions: OperationDescription[] = [
   {
     method: 'get', path: '/api/sessions/{sessionId}', operationId: 'getSession', tag: 'sessions',
-    access: roles('teller', 'compliance', 'admin'),
+    access: roles('teller', 'compliance'),
     summary: 'A session with its events, recordings, evidence, finalisation and quality checks (the view is audited)',
+    description: OWN_SESSIONS_ONLY,
     params: SessionIdParams,
     reply: { status: 200, description: 'The session', json: SessionDetail },
   },
@@ -187,6 +201,7 @@ const sessions: OperationDescription[] = [
   {
     method: 'post', path: '/api/sessions/{sessionId}/stills', operationId: 'takeStill', tag: 'evidence', access: roles('teller'),
     summary: 'A still the teller took during the call (only the teller handling it, while it is active)',
+    description: 'Another teller\'s session answers 404, as a missing one does; 403 once the call is over.',
     params: SessionIdParams,
     body: { description: 'The image (PNG or JPEG, at most 4 MB)', files: IMAGES },
     reply: { status: 201, description: 'The stored still', json: StillTaken },
@@ -208,6 +223,7 @@ const sessions: OperationDescription[] = [
     method: 'get', path: '/api/sessions/{sessionId}/evidence/{evidenceId}', operationId: 'getEvidence', tag: 'evidence',
     access: roles('teller', 'compliance'),
     summary: 'One evidence file of a session (a teller: only their own sessions; audited)',
+    description: OWN_SESSIONS_ONLY,
     params: EvidenceParams,
     reply: {
       status: 200, description: 'The file, with its stored content type',
@@ -218,12 +234,14 @@ const sessions: OperationDescription[] = [
     method: 'get', path: '/api/sessions/{sessionId}/receipt', operationId: 'getReceiptPdf', tag: 'receipts',
     access: { kind: 'kiosk-token-or-user', roles: ['teller', 'compliance'] },
     summary: "The session's receipt PDF: for the kiosk that ran it (its upload token), its teller, or compliance (audited)",
+    description: OWN_SESSIONS_ONLY,
     params: SessionIdParams,
     reply: { status: 200, description: 'The receipt', files: ['application/pdf'] },
   },
   {
     method: 'get', path: '/api/receipts/{code}', operationId: 'lookUpReceipt', tag: 'receipts', access: roles('teller', 'compliance'),
     summary: "Look a receipt up by the verification code printed on it (audited)",
+    description: `${OWN_SESSIONS_ONLY} A teller finds only the receipts of sessions they handled.`,
     params: ReceiptCodeParams,
     reply: { status: 200, description: 'The receipt', json: ReceiptLookup },
   },

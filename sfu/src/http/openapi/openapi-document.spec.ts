@@ -13,7 +13,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserRole } from '@vtm/shared';
+import { CSRF_HEADER, UserRole } from '@vtm/shared';
 import { SESSION_COOKIE } from '../../auth/auth.service.ts';
 import { createHttpApp } from '../app.ts';
 import { API_OPERATIONS, type OperationDescription } from './api-description.ts';
@@ -117,13 +117,13 @@ describe('roles in the description match the route guards', () => {
   });
   afterAll(() => close());
 
-  async function statusAs(op: OperationDescription, role: string | null): Promise<number> {
+  async function replyAs(op: OperationDescription, role: string | null, extraHeaders: Record<string, string> = { [CSRF_HEADER]: '1' }) {
     const url = base + op.path.replace(/\{(\w+)\}/g, (_m, name: string) => SAMPLE_PARAMS[name] ?? '1');
-    const headers: Record<string, string> = role ? { cookie: `${SESSION_COOKIE}=${role}` } : {};
+    const headers: Record<string, string> = { ...extraHeaders, ...(role ? { cookie: `${SESSION_COOKIE}=${role}` } : {}) };
     const response = await fetch(url, { method: op.method.toUpperCase(), headers, signal: AbortSignal.timeout(5000) });
-    await response.arrayBuffer();
-    return response.status;
+    return { status: response.status, text: await response.text() };
   }
+  const statusAs = async (op: OperationDescription, role: string | null) => (await replyAs(op, role)).status;
 
   // Kiosk-token routes check their token inside the handler (behind the stubs): not testable here.
   const guarded = API_OPERATIONS.filter((op) => registered.has(key(op)) && (op.access.kind === 'user' || op.access.kind === 'public'));
@@ -139,6 +139,18 @@ describe('roles in the description match the route guards', () => {
       actual[who] = gate(await statusAs(op, role));
     }
     expect(actual).toEqual(expected);
+  });
+
+  // Every change a signed-in user may make: refused without the CSRF header, or from another origin.
+  const changes = guarded.filter((op) => op.access.kind === 'user' && op.method !== 'get');
+  it.each(changes.map((op) => [key(op), op] as const))('%s refuses a possible cross-site forgery', async (_name, op) => {
+    const role = op.access.kind === 'user' ? op.access.roles[0]! : 'teller';
+    const bare = await replyAs(op, role, {});
+    expect(bare.status).toBe(403);
+    expect(bare.text).toContain(CSRF_HEADER);
+    const foreign = await replyAs(op, role, { [CSRF_HEADER]: '1', origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.text).toContain('another origin');
   });
 });
 

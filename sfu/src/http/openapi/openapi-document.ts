@@ -173,10 +173,11 @@ function successResponses(reply: Reply, ids: ComponentIds): Json {
 const ERROR_RESPONSES = {
   400: ['BadRequest', 'A parameter or the body does not match its schema; the message names the first problem'],
   401: ['Unauthenticated', 'Not signed in (or the credential is not valid)'],
-  403: ['Forbidden', 'Signed in, but this role may not do this'],
+  403: ['Forbidden', `Signed in, but this role may not do this; or a change without the ${shared.CSRF_HEADER} header, or from another origin`],
   404: ['NotFound', 'No such resource'],
   409: ['Conflict', 'Conflicts with the current state'],
   413: ['PayloadTooLarge', 'The body is too large'],
+  429: ['TooManyRequests', 'Too many attempts: try again after the Retry-After header\'s seconds'],
 } as const;
 type ErrorStatus = keyof typeof ERROR_RESPONSES;
 
@@ -184,7 +185,8 @@ function errorStatuses(op: OperationDescription): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>();
   if (op.params || op.query || op.body) statuses.add(400);
   if (op.access.kind !== 'public') statuses.add(401);
-  if (op.access.kind !== 'public' && op.access.kind !== 'kiosk-token' && op.access.roles.length < shared.UserRole.options.length) statuses.add(403);
+  // 403: a role left out, or (for a change made with the cookie) a possible cross-site forgery.
+  if (op.access.kind !== 'public' && op.access.kind !== 'kiosk-token' && (op.access.roles.length < shared.UserRole.options.length || op.method !== 'get')) statuses.add(403);
   if (op.path.includes('{')) statuses.add(404);
   for (const status of Object.keys(op.errors ?? {})) statuses.add(Number(status) as ErrorStatus);
   return [...statuses].sort();
@@ -236,10 +238,13 @@ audit verification and export, and the assessment rules for the bank's other cha
 Every schema here is generated from the zod schemas the server validates with (shared/src/protocol).
 
 **Authentication.** Users sign in with POST /api/auth/sign-in, which sets the httpOnly \`${SESSION_COOKIE}\` cookie
-(scheme \`cookieAuth\`); \`x-roles\` on an operation lists the user roles that may call it. A kiosk proves it
+(scheme \`cookieAuth\`); \`x-roles\` on an operation lists the user roles that may call it. Every change (POST, PUT,
+PATCH, DELETE) made with the cookie must carry the header \`${shared.CSRF_HEADER}: ${shared.CSRF_HEADER_VALUE}\` and, when the client
+names an Origin, come from the server's own origin; otherwise 403. A kiosk proves it
 opened a session with that session's upload token in the \`${KIOSK_UPLOAD_TOKEN_HEADER}\` header (scheme
-\`kioskUploadToken\`). Errors are ApiError bodies: 400 invalid input, 401 not signed in, 403 role not allowed,
-404 not found, 409 conflict.
+\`kioskUploadToken\`). A teller sees only the sessions they handle; another teller's session, evidence or receipt
+answers 404 exactly as a missing one. Errors are ApiError bodies: 400 invalid input, 401 not signed in, 403 role not
+allowed (or a possible cross-site forgery), 404 not found, 409 conflict, 429 too many failed sign-ins (Retry-After).
 
 **Signaling (not HTTP).** Calls are set up over a WebSocket at \`/ws\` with JSON text frames:
 \`{ id, method, data }\` requests from the client, \`{ id, ok, data | error }\` replies and

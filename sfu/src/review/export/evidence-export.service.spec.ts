@@ -1,5 +1,5 @@
 /** The evidence export against a real SQLite file and real stored files: what the ZIP holds, and what it refuses. */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,9 @@ import { AuditLog } from '../../audit/audit-log.ts';
 import { RequestError } from '../../errors.ts';
 import type { Repositories, UserRecord } from '../../storage/repositories.ts';
 import { createSqliteRepositories } from '../../storage/sqlite/index.ts';
+import { DataKeyring } from '../../storage/encryption/data-keys.ts';
+import { decryptBuffer } from '../../storage/encryption/encrypted-file.ts';
+import { useDataKeys } from '../../storage/stored-file.ts';
 import { STORED_CUSTOMER, seedStoredSession, type StoredSession } from '../../storage/stored-session-fixture.ts';
 import { poppler } from '../../receipt/poppler-test-tools.ts';
 import { ReviewService } from '../review.service.ts';
@@ -21,15 +24,23 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 /** The report embeds the CJK font: seconds on a busy machine. */
 const RENDERING = 60_000;
 
-describe('evidence export', () => {
+const KEYS = new DataKeyring([{ id: 'k1', key: randomBytes(32) }], 'k1');
+
+// Files as stored now (encrypted at rest), and as a data folder from before encryption holds them.
+describe.each([
+  { files: 'encrypted', encrypted: true },
+  { files: 'from before encryption', encrypted: false },
+])('evidence export ($files files)', ({ encrypted }) => {
   let dataDir: string;
   let repos: Repositories;
   let audit: AuditLog;
   let exports: EvidenceExportService;
   let session: StoredSession;
+  let releaseKeys = () => {};
 
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtm-export-'));
+    if (encrypted) releaseKeys = useDataKeys(dataDir, KEYS);
     repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'));
     audit = new AuditLog({ repo: repos.audit, dataDir });
     const review = new ReviewService({ repos, audit });
@@ -38,11 +49,14 @@ describe('evidence export', () => {
   });
 
   afterEach(async () => {
+    releaseKeys();
     await repos.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   const file = (relative: string) => path.join(dataDir, relative);
+  /** A stored file's content (decrypted). */
+  const content = (relative: string) => decryptBuffer(KEYS, relative, fs.readFileSync(file(relative)));
   const exportedEntries = async () => (await repos.audit.listForSession(session.sessionId)).filter((e) => e.action === 'session.exported');
 
   async function refusal(sessionId = session.sessionId): Promise<RequestError> {
@@ -77,16 +91,23 @@ describe('evidence export', () => {
       const bytes = entries.get(entry.path)!;
       expect({ path: entry.path, size: bytes.length, sha256: sha256(bytes) }).toEqual({ path: entry.path, size: entry.sizeBytes, sha256: entry.sha256 });
     }
-    // Every stored file, byte for byte, under its folder's name.
+    // Every stored file, byte for byte (decrypted), under its folder's name; its hash as
+    // stored, as the trail has it, beside.
     const stored = session.files.map((relative) => `${relative.split('/')[0]}/${path.basename(relative)}`);
     expect(manifest.files.map((f) => f.path)).toEqual(['report.pdf', 'audit-entries.json', ...stored]);
-    for (const relative of session.files) {
-      expect(entries.get(`${relative.split('/')[0]}/${path.basename(relative)}`)!.equals(fs.readFileSync(file(relative)))).toBe(true);
+    const vouched = new Map(entriesBefore.filter((e) => e.fileSha256).map((e) => [e.details['file'], e.fileSha256]));
+    for (const [i, relative] of session.files.entries()) {
+      const inZip = entries.get(`${relative.split('/')[0]}/${path.basename(relative)}`)!;
+      expect(inZip.equals(content(relative))).toBe(true);
+      expect(inZip.equals(fs.readFileSync(file(relative)))).toBe(!encrypted);
+      expect(manifest.files[i + 2]!.storedSha256).toBe(sha256(fs.readFileSync(file(relative))));
+      expect(manifest.files[i + 2]!.storedSha256).toBe(vouched.get(relative));
     }
+    expect(manifest.files.slice(0, 2).map((f) => f.storedSha256)).toEqual([undefined, undefined]);
     expect(JSON.parse(entries.get('audit-entries.json')!.toString('utf8'))).toEqual(entriesBefore);
     // The report is the reviewer's view, with the customer in full.
     const report = poppler('pdftotext', entries.get('report.pdf')!, [], '-').stdout;
-    for (const fact of [session.sessionId, STORED_CUSTOMER.name, STORED_CUSTOMER.documentNumber, `SHA-256 ${manifest.files[2]!.sha256}`]) expect(report).toContain(fact);
+    for (const fact of [session.sessionId, STORED_CUSTOMER.name, STORED_CUSTOMER.documentNumber, `SHA-256 ${manifest.files[2]!.storedSha256}`]) expect(report).toContain(fact);
     expect(exported!.details).toEqual({ files: manifest.files.length, manifestSha256: sha256(entries.get('manifest.json')!), bytes: expect.any(Number) });
     expect(prepared.fileName).toMatch(new RegExp(`^evidence-${session.sessionId}-\\d{8}T\\d{6}Z\\.zip$`));
   });

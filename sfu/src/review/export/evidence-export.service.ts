@@ -5,16 +5,22 @@
  * audit entries as JSON, and manifest.json with the size and SHA-256 of every other file
  * and the audit trail's head at export time.
  *
+ * Stored files are encrypted at rest; the ZIP holds them decrypted (an auditor has no
+ * keys). The database and the audit trail hold the hash of the stored (encrypted) bytes,
+ * the manifest that of the file in the ZIP, and its `storedSha256` ties the two.
+ *
  * Nothing altered is ever shipped. Building an export takes two passes over the stored files:
- *  1. `prepare` reads each file once, hashing it, and compares the hash with the one the
- *     database and the audit trail hold for it: a changed or missing file refuses the
- *     export (409) before anything is sent. The manifest is built from these hashes and
+ *  1. `prepare` reads each file once, hashing it as stored and comparing that hash with the
+ *     one the database and the audit trail hold for it, and decrypting it (every chunk
+ *     authenticated) to hash its content: a changed, undecryptable or missing file refuses
+ *     the export (409) before anything is sent. The manifest is built from these hashes and
  *     the export is audited ('session.exported', with the manifest's SHA-256), so the
  *     entry exists before the first byte leaves.
  *  2. `open` streams the ZIP (stored, not compressed: media is compressed already, and the
- *     size is known in advance), hashing every byte as it goes into the archive. Should a
- *     file differ from what pass 1 read (changed in between), the download is cut off
- *     before its end: the client gets a broken transfer, never a ZIP with a wrong manifest.
+ *     size is known in advance), decrypting each file again and hashing every byte as it
+ *     goes into the archive. Should a file differ from what pass 1 read (changed in
+ *     between), the download is cut off before its end: the client gets a broken
+ *     transfer, never a ZIP with a wrong manifest.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -26,7 +32,8 @@ import type { AuditLog } from '../../audit/audit-log.ts';
 import { userActor } from '../../audit/audit-entry.ts';
 import { RequestError, notFound } from '../../errors.ts';
 import type { AuditEntryRecord, Repositories, UserRecord } from '../../storage/repositories.ts';
-import { openStoredFile, readStoredFile, storedFileName } from '../../storage/stored-file.ts';
+import { EncryptedFileError } from '../../storage/encryption/encrypted-file.ts';
+import { hashStoredFile, openStoredFile, readStoredFile, storedFileName, type StoredFileContent } from '../../storage/stored-file.ts';
 import { renderReviewReportPdf, type ReportImage, type ReviewReportOptions } from './review-report-pdf.ts';
 
 export interface EvidenceExportDeps {
@@ -85,14 +92,17 @@ export class EvidenceExportService {
     const files = [
       generated('report.pdf', Buffer.from(report)),
       generated('audit-entries.json', Buffer.from(`${JSON.stringify(entries, null, 2)}\n`)),
-      ...sources.map((s) => ({ path: s.zipPath, sizeBytes: read.get(s.zipPath)!.sizeBytes, sha256: s.sha256, content: { stored: s.relative } })),
+      ...sources.map((s) => {
+        const { plaintext } = read.get(s.zipPath)!;
+        return { path: s.zipPath, sizeBytes: plaintext.sizeBytes, sha256: plaintext.sha256, storedSha256: s.sha256, content: { stored: s.relative } };
+      }),
     ];
     const manifest = ExportManifest.parse({
       sessionId,
       exportedAt: exportedAt.toISOString(),
       exportedBy: user.username,
       auditHead,
-      files: files.map(({ path: p, sizeBytes, sha256 }) => ({ path: p, sizeBytes, sha256 })),
+      files: files.map(({ path: p, sizeBytes, sha256, storedSha256 }) => ({ path: p, sizeBytes, sha256, ...(storedSha256 ? { storedSha256 } : {}) })),
     });
     const manifestFile = generated('manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
     // Before any byte is sent: an export that cannot be audited is not served.
@@ -143,22 +153,29 @@ export class EvidenceExportService {
     ];
   }
 
-  /** Pass 1: every file read and hashed, and compared with what the database and the trail say. */
-  async #readVerified(sources: StoredSource[], vouched: Map<string, string>): Promise<Map<string, { sizeBytes: number; bytes?: Buffer }>> {
-    const read = new Map<string, { sizeBytes: number; bytes?: Buffer }>();
+  /**
+   * Pass 1: every file read, hashed as stored and compared with what the database and the
+   * trail say, and decrypted: the size and hash of its content go into the manifest.
+   */
+  async #readVerified(sources: StoredSource[], vouched: Map<string, string>): Promise<Map<string, StoredFileContent>> {
+    const read = new Map<string, StoredFileContent>();
     for (const s of sources) {
       const trail = vouched.get(s.relative);
       if (trail && trail !== s.sha256) {
         throw conflict(`${s.zipPath}: the database's SHA-256 (${s.sha256}) is not the one the audit trail recorded (${trail}); the database was changed, so the export was refused`);
       }
+      const changed = (sha256: string) =>
+        conflict(`${s.zipPath} was changed after it was stored (SHA-256 ${sha256}, recorded ${s.sha256}); the export was refused: run the audit verification`);
       const content = await readStoredFile(this.#audit.dataDir, s.relative, { keepBytes: s.evidenceId !== null && IMAGE_TYPES.has(s.mimeType ?? '') }).catch(
-        (error: NodeJS.ErrnoException) => {
-          throw conflict(`${s.zipPath} cannot be read (${error.code ?? error.message}); the export was refused: run the audit verification`);
+        async (error: NodeJS.ErrnoException) => {
+          // A changed encrypted file no longer decrypts: say it changed, as for any other file.
+          const stored = error instanceof EncryptedFileError ? await hashStoredFile(this.#audit.dataDir, s.relative).catch(() => null) : null;
+          if (stored && stored.sha256 !== s.sha256) throw changed(stored.sha256);
+          const why = error instanceof EncryptedFileError ? error.message.replace(`${s.relative}: `, '') : (error.code ?? error.message);
+          throw conflict(`${s.zipPath} cannot be read (${why}); the export was refused: run the audit verification`);
         },
       );
-      if (content.sha256 !== s.sha256) {
-        throw conflict(`${s.zipPath} was changed after it was stored (SHA-256 ${content.sha256}, recorded ${s.sha256}); the export was refused: run the audit verification`);
-      }
+      if (content.sha256 !== s.sha256) throw changed(content.sha256);
       read.set(s.zipPath, content);
     }
     return read;
@@ -203,7 +220,7 @@ export class PreparedExport {
         const source = openStoredFile(this.#dataDir, relative);
         const check = new Sha256Check(file.sha256, file.path);
         sources.push(source);
-        source.once('error', fail);
+        source.once('error', (error) => fail(new Error(`${file.path} changed while it was being exported (${error.message})`)));
         check.once('error', fail);
         done(null, source.pipe(check));
       });

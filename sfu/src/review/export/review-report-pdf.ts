@@ -211,7 +211,8 @@ class Report {
     const head = this.#data.auditHead;
     flow.field('审计链 Audit trail head', head ? `entry ${head.seq}, ${head.hash}` : 'the trail was empty', SMALL);
     flow.text(
-      'The export holds this report, the sealed original recording, the playable media, every evidence file and the session\'s audit entries; manifest.json lists the SHA-256 of each.',
+      'The export holds this report, the sealed original recording, the playable media, every evidence file and the session\'s audit entries; manifest.json lists the SHA-256 of each. ' +
+        'Files are kept encrypted at rest and exported decrypted: the SHA-256 in this report and in the audit trail is of the file as stored, given in manifest.json as storedSha256.',
       NOTE,
     );
   }

@@ -11,6 +11,7 @@ import { SqliteReviewRepository } from './review.repository.ts';
 import { SqliteRetentionRepository } from './retention.repository.ts';
 import { SqliteSessionRepository } from './session.repository.ts';
 import { SqliteSigningRepository } from './signing.repository.ts';
+import { SqliteStoredFileRepository } from './stored-file.repository.ts';
 import { SqliteAuthSessionRepository, SqliteUserRepository } from './user.repository.ts';
 
 export function createSqliteRepositories(file: string): Repositories {
@@ -29,6 +30,7 @@ export function createSqliteRepositories(file: string): Repositories {
     audit: new SqliteAuditRepository(db),
     review: new SqliteReviewRepository(db),
     retention: new SqliteRetentionRepository(db),
+    storedFiles: new SqliteStoredFileRepository(db),
     async ping() {
       return db.prepare('SELECT 1').pluck().get() === 1;
     },
