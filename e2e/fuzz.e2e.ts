@@ -16,9 +16,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_HEADER, CSRF_HEADER_VALUE, KIOSK_UPLOAD_TOKEN_HEADER, KioskUploadKind, MAX_SIGNALING_FRAME_BYTES, MAX_SIGNALING_FRAME_DEPTH, requests, type AuditVerificationReport, type Method, type SessionDetail } from '@vtm/shared';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, KIOSK_UPLOAD_TOKEN_HEADER, KioskUploadKind, MAX_SIGNALING_FRAME_BYTES, MAX_SIGNALING_FRAME_DEPTH, RegisterKioskRequest, requests, type AuditVerificationReport, type Method, type SessionDetail } from '@vtm/shared';
 import { artifactDir, repoRoot } from './support/artifacts.ts';
 import { signIn } from './support/api.ts';
+import { enrolledKiosk } from './support/kiosks.ts';
 import { mediaStats, sessionDetail } from './support/call-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import {
@@ -90,7 +91,8 @@ describe('the fuzz generator', () => {
     expect(reply('x'.repeat(MAX_SIGNALING_FRAME_BYTES + 1))).toEqual({ kind: 'close', code: CLOSE_TOO_BIG });
     expect(reply(Buffer.from([0x22, 0xff, 0x22]))).toEqual({ kind: 'close', code: CLOSE_INVALID_UTF8 });
     expect(reply('{"id":7,"method":"nope","data":{}}')).toMatchObject({ codes: ['unknown-method'], id: 7 });
-    expect(reply('{"id":8,"method":"hello","data":{"role":"kiosk"}}')).toMatchObject({ codes: ['invalid-data'], id: 8 });
+    // A kiosk names itself no more: its hello carries only its credential.
+    expect(reply('{"id":8,"method":"hello","data":{"role":"kiosk","name":"x"}}')).toMatchObject({ codes: ['invalid-data'], id: 8 });
     expect(reply('{"id":9,"method":"hello","data":{},"x":1}')).toMatchObject({ codes: ['bad-frame'], id: 9 });
     expect(reply('{"id":1e400,"method":"hello","data":{}}')).toMatchObject({ codes: ['bad-frame'], id: null });
     expect(reply('{"id":10,"method":"session.queue","data":null}')).toMatchObject({ mayBeOk: true, id: 10 });
@@ -135,7 +137,7 @@ function watchHealth(server: TestServer, everyMs = 1000) {
 function kioskNames(rng: Prng): string[] {
   return unicodeEdgeStrings(rng)
     .map((s) => `FZ ${s}`.slice(0, 80))
-    .filter((name) => requests.hello.data.safeParse({ role: 'kiosk', name }).success);
+    .filter((name) => RegisterKioskRequest.safeParse({ name, location: name }).success);
 }
 
 function printReport(report: FuzzReport, title: string): void {
@@ -171,6 +173,8 @@ describe('hostile input against the real server', () => {
       compliance1: await signIn(server.url, 'compliance1'),
       admin1: await signIn(server.url, 'admin1'),
     };
+    // Enrolled before the HTTP fuzz sends wrong enrollment codes (which make this address wait).
+    for (const name of ['VTM-FUZZ-LIMITS', 'VTM-FUZZ-AFTER']) await enrolledKiosk(server.url, name);
 
     const kiosk = await FuzzSocket.open(server.wsUrl);
     await kiosk.must('hello', { role: 'kiosk', name: 'VTM-FUZZ-BASELINE', location: 'Fuzz branch' });
@@ -525,7 +529,8 @@ describe('hostile input against the real server', () => {
   it('enforces the limits: frame size, JSON body, upload size of every kind, transports per party, anonymous sockets per address, header size', async () => {
     // WebSocket: a frame of exactly 64 KiB is read and answered; one byte more closes the connection with 1009.
     const socket = await FuzzSocket.open(server.wsUrl);
-    const base = JSON.stringify({ id: 1, method: 'hello', data: { role: 'kiosk', name: 'LIMIT' } });
+    const { credential } = await enrolledKiosk(server.url, 'VTM-FUZZ-LIMITS');
+    const base = JSON.stringify({ id: 1, method: 'hello', data: { role: 'kiosk', credential } });
     const atLimit = base + ' '.repeat(MAX_SIGNALING_FRAME_BYTES - Buffer.byteLength(base));
     expect(await socket.send(atLimit)).toMatchObject({ kind: 'reply', reply: { id: 1, ok: true } });
     expect(await socket.send(`${atLimit} `)).toMatchObject({ kind: 'closed', code: 1009 });

@@ -3,6 +3,7 @@
  * tests exercise real WebRTC. Each party gets its own browser context.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { giveKioskCredential, kioskCredential } from './kiosks.ts';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -33,8 +34,24 @@ export async function launchBrowser(options: { fakeVideoFile?: string; executabl
  */
 export const cspViolations: string[] = [];
 
-export async function openPage(browser: Browser, url: string, logTo?: string[]): Promise<{ context: BrowserContext; page: Page }> {
+/**
+ * Opens a page in a new context. A kiosk page (`/kiosk/`, its name in `?kiosk=`, default
+ * VTM-01, and location in `?location=`) comes enrolled: the kiosk of that name is
+ * registered and enrolled on first use and its credential put in localStorage before the
+ * app loads; `{ enrolled: false }` opens it as a kiosk that was never enrolled.
+ */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  logTo?: string[],
+  options: { enrolled?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 800 } });
+  const target = new URL(url);
+  if (target.pathname.startsWith('/kiosk/') && options.enrolled !== false) {
+    const name = target.searchParams.get('kiosk') ?? 'VTM-01';
+    await giveKioskCredential(context, await kioskCredential(url, name, target.searchParams.get('location') ?? ''));
+  }
   const page = await context.newPage();
   page.on('console', (m) => {
     if (!/Content Security Policy/i.test(m.text())) return;

@@ -1,5 +1,6 @@
 /** A bare WebSocket client for tests that speak the signaling protocol from Node. */
 import WebSocket from 'ws';
+import { kioskHello } from './kiosks.ts';
 
 export interface RawClient {
   socket: WebSocket;
@@ -45,7 +46,9 @@ export async function connectRaw(url: string, cookie?: string): Promise<RawClien
       socket.send(frame);
       return next();
     },
-    request(method, data) {
+    async request(method, data) {
+      // A kiosk's hello by name is sent with the credential of the enrolled kiosk of that name.
+      if (method === 'hello') data = await kioskHello(url, data);
       socket.send(JSON.stringify({ id: nextId++, method, data }));
       return next();
     },

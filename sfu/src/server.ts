@@ -25,6 +25,8 @@ import { ReviewService } from './review/review.service.ts';
 import { EvidenceExportService } from './review/export/evidence-export.service.ts';
 import { SessionService } from './sessions/session.service.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
+import { KioskConnections } from './signaling/kiosk-connections.ts';
+import { KioskService } from './kiosks/kiosk.service.ts';
 import { createSqliteRepositories } from './storage/sqlite/index.ts';
 import type { Repositories } from './storage/repositories.ts';
 import { setUpDataKeys } from './storage/encryption/key-setup.ts';
@@ -84,11 +86,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   sessions.useEvidence(evidence, receipts, customers);
   const review = new ReviewService({ repos, audit });
   const evidenceExport = new EvidenceExportService({ repos, audit, detailFor: (sessionId) => review.detailFor(sessionId) });
-  const app = createHttpApp({ auth, audit, evidence, receipts, review, evidenceExport, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
+  // Revoking a kiosk ends its sessions (parties detached at once, recordings sealed) and closes its connections.
+  const kiosks = new KioskService({ repos, audit });
+  const kioskConnections = new KioskConnections();
+  kiosks.onRevoked(async (kiosk) => {
+    const ending = sessions.endForKiosk(kiosk.id);
+    const closed = kioskConnections.closeAll(kiosk.id);
+    logger.warn({ kioskId: kiosk.id, sessions: ending.sessions.length, connections: closed }, 'kiosk revoked; cut off');
+    await ending.done;
+  });
+  const app = createHttpApp({ auth, kiosks, audit, evidence, receipts, review, evidenceExport, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
   const server = config.tls
     ? https.createServer(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress]), app)
     : http.createServer(app);
-  const wss = attachSignaling(server, { sessions, auth, routerRtpCapabilities: () => routerRtpCapabilities, logger });
+  const wss = attachSignaling(server, { sessions, auth, kiosks, kioskConnections, routerRtpCapabilities: () => routerRtpCapabilities, logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

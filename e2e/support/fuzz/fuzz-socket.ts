@@ -5,6 +5,7 @@
  * when the server closes the connection, every frame still waiting was refused by that close.
  */
 import WebSocket from 'ws';
+import { kioskHello } from '../kiosks.ts';
 
 export interface ReplyFrame {
   id: number | null;
@@ -34,9 +35,11 @@ export class FuzzSocket {
   onNotification: ((n: Notification) => void) | null = null;
   readonly #waiting: Array<(outcome: Outcome) => void> = [];
   #nextRequestId = 1_000_000_000;
+  readonly #url: string;
 
-  private constructor(socket: WebSocket) {
+  private constructor(socket: WebSocket, url: string) {
     this.socket = socket;
+    this.#url = url;
     socket.on('message', (data) => {
       let frame: Record<string, unknown>;
       try {
@@ -72,7 +75,7 @@ export class FuzzSocket {
 
   static async open(url: string, cookie?: string): Promise<FuzzSocket> {
     const socket = new WebSocket(url, { headers: cookie ? { cookie } : {}, maxPayload: 16 * 1024 * 1024 });
-    const client = new FuzzSocket(socket);
+    const client = new FuzzSocket(socket, url);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('unexpected-response', (_req, res) => reject(new Error(`WebSocket upgrade refused: HTTP ${res.statusCode}`)));
@@ -114,7 +117,8 @@ export class FuzzSocket {
 
   /** A request that must succeed (set-up steps); returns its data. */
   async must<T = Record<string, unknown>>(method: string, data: unknown): Promise<T> {
-    const outcome = await this.request(method, data);
+    // A kiosk's hello by name is sent with the credential of the enrolled kiosk of that name.
+    const outcome = await this.request(method, method === 'hello' ? await kioskHello(this.#url, data) : data);
     if (outcome.kind !== 'reply' || !outcome.reply.ok) throw new Error(`${method} failed: ${JSON.stringify(outcome)}`);
     return outcome.reply.data as T;
   }

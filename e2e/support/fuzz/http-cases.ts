@@ -213,9 +213,9 @@ export function httpCases(
       cases.push({ category: 'wrong-method', method, path, ...(method === 'GET' || method === 'TRACE' ? {} : { headers: json, body: '{}' }) });
     }
   }
-  // Bad bodies on every route that reads a JSON body (sign-out and audit/verify read none).
+  // Bad bodies on every route that reads a JSON body (sign-out, audit/verify and kiosk revocation read none).
   const readsJson = (r: RouteTemplate) =>
-    r.method !== 'GET' && !/kiosk-uploads|stills|sign-out|audit\/verify/.test(r.path);
+    r.method !== 'GET' && !/kiosk-uploads|stills|sign-out|audit\/verify|kiosks\/\{kioskId\}\/revoke/.test(r.path);
   for (const route of routes.filter(readsJson)) {
     for (const body of badJsonBodies(rng)) {
       const path = fill(route.path, (p) => plausible(p, rng, { uploadKind: rng.pick(context.uploadKinds) }));

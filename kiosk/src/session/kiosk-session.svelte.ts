@@ -7,6 +7,8 @@
 import { CallParty, receiveCapabilities, SignalingRequestError, type RejoinReply } from '@vtm/shared/browser';
 import {
   KIOSK_UPLOAD_TOKEN_HEADER,
+  KIOSK_CREDENTIAL_STORAGE_KEY,
+  type EnrolledKiosk,
   acknowledgementMatchScore,
   type AssessmentResult,
   type KioskConfig,
@@ -41,6 +43,8 @@ import type { Locale } from '../i18n/messages.ts';
 import { IdleWatcher } from './idle-watcher.ts';
 
 export type KioskScreen =
+  /** Not enrolled (no credential, or the server refused it): staff type the enrollment code. */
+  | 'enroll'
   | 'connecting'
   | 'attract'
   | 'consent'
@@ -70,6 +74,9 @@ export class KioskSession {
   tellerName = $state('');
   endedBy = $state<Role | null>(null);
   errorKey = $state<'cameraError' | 'connectionLost' | null>(null);
+  /** Why the enrollment screen shows: the server refused the kept credential (revoked), or a code was refused. */
+  enrollError = $state<'enrollRevoked' | 'enrollWrongCode' | 'enrollTooMany' | 'enrollFailed' | null>(null);
+  enrolling = $state(false);
   /** The question the teller has put on screen, and whether its answer has gone out. */
   question = $state<NotificationData<'question.shown'> | null>(null);
   answerSent = $state(false);
@@ -114,6 +121,58 @@ export class KioskSession {
     this.#idle?.touch();
   }
 
+  /**
+   * Starts the kiosk: with the credential it was given at enrollment (kept in localStorage,
+   * which the idle wipe leaves alone), connect; without one, show the enrollment screen.
+   */
+  async start(): Promise<void> {
+    const credential = localStorage.getItem(KIOSK_CREDENTIAL_STORAGE_KEY);
+    if (!credential) {
+      this.screen = 'enroll';
+      return;
+    }
+    this.party.credential = credential;
+    await this.connect();
+  }
+
+  /** Staff typed the enrollment code: redeem it for the credential, keep it, connect. */
+  async enroll(code: string): Promise<void> {
+    if (this.enrolling) return;
+    this.enrolling = true;
+    try {
+      const response = await fetch('/api/kiosks/enroll', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      if (!response.ok) {
+        this.enrollError = response.status === 401 ? 'enrollWrongCode' : response.status === 429 ? 'enrollTooMany' : 'enrollFailed';
+        return;
+      }
+      const enrolled = (await response.json()) as EnrolledKiosk;
+      localStorage.setItem(KIOSK_CREDENTIAL_STORAGE_KEY, enrolled.credential);
+      this.enrollError = null;
+      this.party.credential = enrolled.credential;
+      await this.connect();
+    } catch {
+      this.enrollError = 'enrollFailed';
+    } finally {
+      this.enrolling = false;
+    }
+  }
+
+  /** The server refused this kiosk's credential (revoked): forget it and ask to be enrolled again. */
+  #credentialRefused(): void {
+    this.#idle?.stop();
+    this.idleSecondsLeft = null;
+    this.party.stopMedia();
+    this.reset();
+    localStorage.removeItem(KIOSK_CREDENTIAL_STORAGE_KEY);
+    this.party.credential = '';
+    this.enrollError = 'enrollRevoked';
+    this.screen = 'enroll';
+  }
+
   async connect(): Promise<void> {
     this.screen = 'connecting';
     // The OCR engines load in their own workers while the kiosk waits for its first customer.
@@ -125,7 +184,13 @@ export class KioskSession {
       onCountdown: (seconds) => (this.idleSecondsLeft = seconds),
       onExpired: () => void this.#walkedAway(),
     });
-    const { signaling } = await this.party.connect();
+    let signaling;
+    try {
+      ({ signaling } = await this.party.connect());
+    } catch (error) {
+      if (error instanceof SignalingRequestError && error.code === 'unauthenticated') return this.#credentialRefused();
+      throw error;
+    }
     signaling.on('queue.position', (position) => (this.queuePosition = position));
     signaling.on('session.accepted', (data) => void this.#onAccepted(data));
     signaling.on('session.requeued', ({ position }) => {
@@ -169,6 +234,7 @@ export class KioskSession {
     // only when there is nothing to rejoin does the kiosk start over.
     this.party.onRejoined = (reply) => this.#rejoined(reply);
     this.party.onLost = (reason) => {
+      if (reason === 'revoked') return this.#credentialRefused();
       if (this.sessionId && reason !== 'closed') {
         // The session ended while the kiosk was away.
         this.#finish(null);

@@ -24,6 +24,8 @@ export class Peer {
   sessionId: string | null = null;
   /** For kiosks: where the machine stands (branch, mall...), shown in the queue. */
   location = '';
+  /** For kiosks: the enrolled kiosk whose credential opened this connection. */
+  kioskId: number | null = null;
   /** For tellers: whether they take calls. Busy while in a call. */
   presence: TellerPresence = 'available';
 

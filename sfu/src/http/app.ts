@@ -19,6 +19,8 @@ import { receiptsController } from './receipts.controller.ts';
 import { authenticate } from './authentication.ts';
 import { healthController } from './health.controller.ts';
 import { kioskConfigController } from './kiosk-config.controller.ts';
+import { kiosksController } from './kiosks.controller.ts';
+import type { KioskService } from '../kiosks/kiosk.service.ts';
 import { ocrAssetsController } from './ocr-assets.controller.ts';
 import { openapiController } from './openapi.controller.ts';
 import { mediaStatsController } from './media-stats.controller.ts';
@@ -42,6 +44,7 @@ const STATUS_BY_CODE: Record<string, number> = {
 
 export function createHttpApp(deps: {
   auth: AuthService;
+  kiosks: KioskService;
   audit: AuditLog;
   evidence: EvidenceService;
   receipts: ReceiptService;
@@ -68,6 +71,7 @@ export function createHttpApp(deps: {
   app.use(evidenceController(deps));
   app.use(express.json({ limit: '256kb' }));
   app.use(authController(deps));
+  app.use(kiosksController(deps));
   app.use(sessionsController(deps));
   app.use(reviewController(deps));
   app.use(exportController(deps));

@@ -132,6 +132,8 @@ export class SessionService {
   readonly #calls = new Map<string, LiveCall>();
   /** Sessions being ended, so that both sides hanging up at once end it once. */
   readonly #ending = new Map<string, Promise<void>>();
+  /** The enrolled kiosk that opened each open session: only it may rejoin, and revoking it ends the session. */
+  readonly #sessionKiosks = new Map<string, number>();
   /** Told of each session once it has ended and its recording is sealed (finalisation). */
   #afterEnd: ((sessionId: string) => void) | null = null;
 
@@ -246,6 +248,7 @@ export class SessionService {
     const uploadToken = randomBytes(24).toString('base64url');
     await this.#repos.sessions.setKioskTokenHash(id, hashUploadToken(uploadToken));
     kiosk.sessionId = id;
+    if (kiosk.kioskId !== null) this.#sessionKiosks.set(id, kiosk.kioskId);
     this.#drafts.set(id, { kiosk, language, consented: false, documentKind: null });
     await this.recordEvent(id, 'session.created', { kioskName: kiosk.name, language, service }, { actor: actorOf(kiosk) });
     return { sessionId: id, uploadToken };
@@ -404,6 +407,7 @@ export class SessionService {
     const { sessionId } = request;
     if (!this.#isOpen(sessionId)) throw notFound('session');
     if (peer.role === 'kiosk') {
+      if (this.#sessionKiosks.get(sessionId) !== (peer.kioskId ?? undefined)) throw notAllowed("this is not the session's kiosk");
       const expected = await this.#repos.sessions.kioskTokenHash(sessionId);
       const given = Buffer.from(hashUploadToken(request.token));
       if (!expected || !request.token || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
@@ -619,6 +623,17 @@ export class SessionService {
   }
 
   /**
+   * The kiosk was revoked: each session it opened ends at once ('kiosk-revoked'; the
+   * teller is told, the recording is sealed as usual). The ending is under way (its
+   * parties detached) when this returns; `done` settles when it has finished.
+   */
+  endForKiosk(kioskId: number): { sessions: string[]; done: Promise<void> } {
+    const sessions = [...this.#sessionKiosks].filter(([, id]) => id === kioskId).map(([sessionId]) => sessionId);
+    const done = Promise.all(sessions.map((sessionId) => this.end(sessionId, 'kiosk-revoked', null))).then(() => undefined);
+    return { sessions, done };
+  }
+
+  /**
    * Sessions still waiting or active in the database when the server starts were cut off
    * by a crash: nobody is connected to them any more. Close them as interrupted; what
    * they recorded and stored stays as it is.
@@ -675,6 +690,7 @@ export class SessionService {
     const call = this.#calls.get(sessionId);
     const peers = call ? call.room.peers : waiting ? [waiting.kiosk] : draft ? [draft.kiosk] : [];
     this.#drafts.delete(sessionId);
+    this.#sessionKiosks.delete(sessionId);
     for (const role of ['kiosk', 'teller'] as const) {
       this.#clearGrace(sessionId, role);
       this.#flows.delete(`${sessionId}/${role}`);

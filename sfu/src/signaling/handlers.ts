@@ -7,6 +7,7 @@ import { Peer, type PeerChannel } from '../call/peer.ts';
 import { RequestError, notAllowed } from '../errors.ts';
 import type { UserRecord } from '../storage/repositories.ts';
 import type { SessionService } from '../sessions/session.service.ts';
+import type { KioskService } from '../kiosks/kiosk.service.ts';
 
 export interface HandlerContext {
   /** The signed-in user whose cookie came with the connection, if any. */
@@ -15,6 +16,8 @@ export interface HandlerContext {
   peer: Peer | null;
   channel: PeerChannel;
   sessions: SessionService;
+  /** Kiosks are authenticated by the credential they were given at enrollment. */
+  kiosks: Pick<KioskService, 'authenticate'>;
   routerRtpCapabilities: () => RtpCapabilities;
 }
 
@@ -37,8 +40,12 @@ export const handlers: { [M in Method]: Handler<M> } = {
       ctx.peer = new Peer({ role: 'teller', name: ctx.user.username, channel: ctx.channel });
       ctx.sessions.addTeller(ctx.peer);
     } else {
-      ctx.peer = new Peer({ role: 'kiosk', name: data.name, channel: ctx.channel });
-      ctx.peer.location = data.location;
+      // Name and location come from the enrolled kiosk's record, never from the client.
+      const kiosk = await ctx.kiosks.authenticate(data.credential);
+      if (!kiosk) throw new RequestError('unauthenticated', 'this kiosk is not enrolled, or its enrollment was revoked');
+      ctx.peer = new Peer({ role: 'kiosk', name: kiosk.name, channel: ctx.channel });
+      ctx.peer.location = kiosk.location;
+      ctx.peer.kioskId = kiosk.id;
     }
     return { peerId: ctx.peer.id, routerRtpCapabilities: ctx.routerRtpCapabilities() };
   },

@@ -18,6 +18,7 @@ import type { Logger } from '../logger.ts';
 import type { UserRecord } from '../storage/repositories.ts';
 import { handlers, type HandlerContext } from './handlers.ts';
 import { nestsDeeperThan } from './frame-depth.ts';
+import { CLOSE_KIOSK_UNAUTHENTICATED, type KioskConnections } from './kiosk-connections.ts';
 
 /** A client that keeps sending garbage is cut off rather than answered forever. */
 const MAX_BAD_FRAMES = 50;
@@ -34,13 +35,16 @@ const CLEAN_CLOSES = new Set([1000, 1001, 1005]);
  * UTF-8 or protocol): the server cut it off on purpose, so its session gets no grace to
  * come back either.
  */
-const REFUSAL_CLOSES = new Set([CLOSE_TOO_MANY_BAD_FRAMES, 1009, 1007, 1002]);
+const REFUSAL_CLOSES = new Set([CLOSE_TOO_MANY_BAD_FRAMES, CLOSE_KIOSK_UNAUTHENTICATED, 1009, 1007, 1002]);
 
 export class SignalingConnection {
   readonly #socket: WebSocket;
   readonly #logger: Logger;
   readonly #ctx: HandlerContext;
   #badFrames = 0;
+  readonly #kioskConnections: KioskConnections | null;
+  /** Forgets this connection among its kiosk's (set once a kiosk said hello). */
+  #forgetKioskConnection: (() => void) | null = null;
   /** Requests run one at a time, in order, so a client sees its own effects in sequence. */
   #queue: Promise<void> = Promise.resolve();
 
@@ -49,8 +53,10 @@ export class SignalingConnection {
     ctx: Omit<HandlerContext, 'peer' | 'channel' | 'user'>,
     user: Promise<UserRecord | undefined>,
     logger: Logger,
+    kioskConnections: KioskConnections | null = null,
   ) {
     this.#socket = socket;
+    this.#kioskConnections = kioskConnections;
     this.#logger = logger;
     this.#ctx = {
       ...ctx,
@@ -67,6 +73,7 @@ export class SignalingConnection {
       this.#queue = this.#queue.then(() => this.#onFrame(raw, isBinary));
     });
     socket.once('close', (code) => {
+      this.#forgetKioskConnection?.();
       this.#queue = this.#queue.then(() => this.#onClose(CLEAN_CLOSES.has(code) || REFUSAL_CLOSES.has(code)));
     });
   }
@@ -100,8 +107,16 @@ export class SignalingConnection {
       const handler = handlers[method] as (ctx: HandlerContext, d: unknown) => Promise<unknown>;
       const result = await handler(this.#ctx, data.data);
       this.#send({ id, ok: true, data: result });
+      if (method === 'hello') this.#watchKiosk();
     } catch (error) {
-      if (error instanceof RequestError) return this.#send({ id, ok: false, error: { code: error.code, message: error.message } });
+      if (error instanceof RequestError) {
+        this.#send({ id, ok: false, error: { code: error.code, message: error.message } });
+        // A kiosk without a valid credential gets nothing more: the answer, then the socket closes.
+        if (method === 'hello' && error.code === 'unauthenticated' && (data.data as { role: string }).role === 'kiosk') {
+          this.#socket.close(CLOSE_KIOSK_UNAUTHENTICATED, 'kiosk not enrolled');
+        }
+        return;
+      }
       if (error instanceof TypeError) {
         // mediasoup rejects semantically invalid parameters with TypeError.
         return this.#send({ id, ok: false, error: { code: 'invalid-data', message: error.message } });
@@ -109,6 +124,13 @@ export class SignalingConnection {
       this.#logger.error({ err: error, method }, 'request failed');
       this.#send({ id, ok: false, error: { code: 'internal', message: 'the server could not do this' } });
     }
+  }
+
+  /** An enrolled kiosk's connection is kept among its kiosk's, for a revocation to close. */
+  #watchKiosk(): void {
+    const kioskId = this.#ctx.peer?.kioskId;
+    if (kioskId == null || !this.#kioskConnections || this.#socket.readyState !== this.#socket.OPEN) return;
+    this.#forgetKioskConnection = this.#kioskConnections.add(kioskId, () => this.#socket.close(CLOSE_KIOSK_UNAUTHENTICATED, 'kiosk revoked'));
   }
 
   #reject(id: number | null, code: ErrorCode, message: string): void {

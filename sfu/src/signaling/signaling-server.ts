@@ -8,6 +8,9 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { sessionToken } from '../http/authentication.ts';
 import { SignalingConnection } from './signaling-connection.ts';
 import type { UserRecord } from '../storage/repositories.ts';
+import type { KioskService } from '../kiosks/kiosk.service.ts';
+import { crossSiteRefusal } from '../http/csrf.ts';
+import type { KioskConnections } from './kiosk-connections.ts';
 
 const HEARTBEAT_INTERVAL_MS = 4000;
 const HEARTBEAT_MISSES = 2;
@@ -17,10 +20,22 @@ const HEARTBEAT_MISSES = 2;
  */
 export const MAX_ANONYMOUS_SOCKETS_PER_ADDRESS = 32;
 
-/** The signaling WebSocket endpoint at /ws. Oversized frames close the socket with 1009. */
+/**
+ * The signaling WebSocket endpoint at /ws. Oversized frames close the socket with 1009.
+ * An upgrade a browser says comes from another origin is refused with 403 (cross-site
+ * WebSocket hijacking: the session cookie would go with it); clients that are not
+ * browsers send no Origin and are let through.
+ */
 export function attachSignaling(
   server: HttpServer,
-  deps: { sessions: SessionService; auth: AuthService; routerRtpCapabilities: () => RtpCapabilities; logger: Logger },
+  deps: {
+    sessions: SessionService;
+    auth: AuthService;
+    kiosks: KioskService;
+    kioskConnections: KioskConnections;
+    routerRtpCapabilities: () => RtpCapabilities;
+    logger: Logger;
+  },
 ): WebSocketServer {
   const logger = deps.logger.child({ component: 'signaling' });
   // Who opened each connection (looked up once, before the upgrade) and how many anonymous ones each address holds.
@@ -31,6 +46,11 @@ export function attachSignaling(
     path: '/ws',
     maxPayload: MAX_SIGNALING_FRAME_BYTES,
     verifyClient: ({ req }, done) => {
+      const crossSite = crossSiteRefusal({ method: 'GET', headers: req.headers });
+      if (crossSite) {
+        logger.warn({ origin: req.headers.origin ?? null }, 'WebSocket upgrade from another origin; refused');
+        return done(false, 403, 'Forbidden');
+      }
       const user = deps.auth.userForToken(sessionToken(req));
       users.set(req, user);
       user.then(
@@ -79,7 +99,8 @@ export function attachSignaling(
     socket.on('error', (error) => log.warn({ err: error.message }, 'socket error'));
     // Tellers are the users signed in with the session cookie the upgrade request carries.
     const user = users.get(request) ?? deps.auth.userForToken(sessionToken(request));
-    new SignalingConnection(socket, { sessions: deps.sessions, routerRtpCapabilities: deps.routerRtpCapabilities }, user, log);
+    const ctx = { sessions: deps.sessions, kiosks: deps.kiosks, routerRtpCapabilities: deps.routerRtpCapabilities };
+    new SignalingConnection(socket, ctx, user, log, deps.kioskConnections);
   });
   return wss;
 }

@@ -334,4 +334,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sessions_created ON sessions (created_at, id);
     `,
   },
+  {
+    version: 11,
+    name: 'kiosks: enrollment codes and credentials (hashes only)',
+    sql: `
+      -- A kiosk an admin registered. The one-time enrollment code and the credential it is
+      -- redeemed for are kept only as SHA-256 hashes; a redeemed or expired code is cleared.
+      CREATE TABLE kiosks (
+        id                     INTEGER PRIMARY KEY,
+        name                   TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        location               TEXT NOT NULL DEFAULT '',
+        created_at             TEXT NOT NULL,
+        created_by             TEXT NOT NULL,
+        enrollment_code_hash   TEXT UNIQUE,
+        enrollment_expires_at  TEXT,
+        credential_hash        TEXT UNIQUE,
+        enrolled_at            TEXT,
+        revoked_at             TEXT
+      );
+    `,
+  },
 ];

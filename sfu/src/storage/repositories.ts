@@ -208,12 +208,39 @@ export interface Repositories {
   review: ReviewRepository;
   retention: RetentionRepository;
   storedFiles: StoredFileRepository;
+  kiosks: KioskRepository;
   /** A cheap query proving the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export type UserRole = 'teller' | 'compliance' | 'admin';
+
+export interface KioskRecord {
+  id: number;
+  name: string;
+  location: string;
+  createdAt: string;
+  createdBy: string;
+  enrollmentCodeHash: string | null;
+  enrollmentExpiresAt: string | null;
+  credentialHash: string | null;
+  enrolledAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface KioskRepository {
+  /** Undefined when the name is taken. */
+  create(k: { name: string; location: string; createdAt: string; createdBy: string; enrollmentCodeHash: string; enrollmentExpiresAt: string }): Promise<number | undefined>;
+  list(): Promise<KioskRecord[]>;
+  byId(id: number): Promise<KioskRecord | undefined>;
+  byEnrollmentCodeHash(codeHash: string): Promise<KioskRecord | undefined>;
+  byCredentialHash(credentialHash: string): Promise<KioskRecord | undefined>;
+  /** Redeems the code (once: only while it is still the kiosk's, unexpired and unrevoked). */
+  enroll(id: number, codeHash: string, credentialHash: string, at: string): Promise<boolean>;
+  /** False when it was already revoked. */
+  revoke(id: number, at: string): Promise<boolean>;
+}
 
 export interface UserRecord {
   id: number;

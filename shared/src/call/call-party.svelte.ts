@@ -8,6 +8,7 @@ import { CallMedia, receiveCapabilities } from './call-media.ts';
 import { GiveUp, retryUntil } from './reconnection.ts';
 import { GrowingCounter, MediaFlow } from './media-flow.ts';
 import { SignalingRequestError } from './signaling-client.ts';
+import { CLOSE_KIOSK_UNAUTHENTICATED } from '../protocol/kiosks.ts';
 import { summariseInbound, type InboundSummary } from './call-stats.ts';
 import { connectAs, openCameraAndMicrophone, type SignalingSession } from './connect.ts';
 
@@ -52,7 +53,7 @@ export class CallParty {
   /** Told when the party is back in its session on a new connection (after media is set up again). */
   onRejoined: ((reply: RejoinReply) => void) | null = null;
   /** Told when the connection is gone for good: there was no session to rejoin, or it could not be rejoined. */
-  onLost: ((reason: 'closed' | 'session-gone' | 'gave-up') => void) | null = null;
+  onLost: ((reason: 'closed' | 'session-gone' | 'gave-up' | 'revoked') => void) | null = null;
   #hello: RequestData<'hello'> | null = null;
   #closing = false;
   #rejoining = false;
@@ -67,6 +68,8 @@ export class CallParty {
 
   /** For a kiosk: where it stands, shown to tellers in the queue. */
   location = '';
+  /** For a kiosk: the credential it was given at enrollment (its name and location are the server's record). */
+  credential = '';
 
   constructor(role: Role, name: string) {
     this.role = role;
@@ -91,11 +94,11 @@ export class CallParty {
       this.#closing = false;
     }
     // The teller is whoever is signed in on this browser; the kiosk says its name.
-    this.#hello = this.role === 'teller' ? { role: 'teller' } : { role: 'kiosk', name: this.name, location: this.location };
+    this.#hello = this.role === 'teller' ? { role: 'teller' } : { role: 'kiosk', credential: this.credential };
     const connection = await connectAs(this.#hello);
     this.#connection = connection;
     connection.signaling.on('recording.state', ({ state, startedAt }) => (this.recording = { state, startedAt }));
-    connection.signaling.onClose(() => void this.#onSignalingLost(connection));
+    connection.signaling.onClose((code) => void this.#onSignalingLost(connection, code));
     this.link = 'online';
     return connection;
   }
@@ -104,9 +107,16 @@ export class CallParty {
    * The signaling socket closed without being asked to. In a session, reconnect and rejoin
    * it (the server keeps the party's place for a grace period); otherwise it is lost.
    */
-  async #onSignalingLost(connection: SignalingSession): Promise<void> {
+  async #onSignalingLost(connection: SignalingSession, code?: number): Promise<void> {
     // A socket lost while rejoining is the rejoin's own business (it tries again).
     if (this.#closing || connection !== this.#connection || this.#rejoining) return;
+    // The server refused this kiosk's credential (revoked): nothing to rejoin.
+    if (code === CLOSE_KIOSK_UNAUTHENTICATED) {
+      this.link = 'offline';
+      this.session = null;
+      this.onLost?.('revoked');
+      return;
+    }
     const session = this.session;
     if (!session) {
       this.link = 'offline';
@@ -119,6 +129,7 @@ export class CallParty {
     const since = Date.now();
     console.info('signaling connection lost: rejoining the session');
     this.#rejoining = true;
+    let revoked = false;
     try {
       const reply = await retryUntil(
         async (attempt) => {
@@ -128,6 +139,10 @@ export class CallParty {
           try {
             await signaling.request('hello', this.#hello!, { timeoutMs: REJOIN_REQUEST_TIMEOUT_MS });
           } catch (error) {
+            if (error instanceof SignalingRequestError && error.code === 'unauthenticated') {
+              revoked = true;
+              throw new GiveUp(error.message);
+            }
             // A new socket that does not answer is dropped and the next attempt opens another.
             signaling.drop();
             throw error;
@@ -152,7 +167,7 @@ export class CallParty {
       console.warn('could not rejoin the session:', error instanceof Error ? error.message : error);
       this.link = 'offline';
       this.interruptedSince = null;
-      this.onLost?.(error instanceof GiveUp ? 'session-gone' : 'gave-up');
+      this.onLost?.(revoked ? 'revoked' : error instanceof GiveUp ? 'session-gone' : 'gave-up');
     } finally {
       this.#rejoining = false;
     }

@@ -19,6 +19,11 @@ export const AuditAction = z.enum([
   'user.created',
   'user.disabled',
   'user.enabled',
+  /** Kiosk enrollment: registered (a code issued), enrolled (the code redeemed), revoked, or a code refused. */
+  'kiosk.registered',
+  'kiosk.enrolled',
+  'kiosk.revoked',
+  'kiosk.enrollment-failed',
   /** A file was stored with a session (its SHA-256 is chained into the trail). */
   'evidence.stored',
   'recording.sealed',

@@ -5,3 +5,4 @@ export * from './auth.ts';
 export * from './evidence.ts';
 export * from './audit.ts';
 export * from './review.ts';
+export * from './kiosks.ts';

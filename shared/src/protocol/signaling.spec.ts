@@ -15,9 +15,12 @@ describe('signaling protocol schemas', () => {
   });
 
   it('validates request data strictly', () => {
-    expect(requests.hello.data.safeParse({ role: 'kiosk', name: ' VTM-1 ' }).data).toEqual({ role: 'kiosk', name: 'VTM-1', location: '' });
-    expect(requests.hello.data.safeParse({ role: 'kiosk', name: '' }).success).toBe(false);
-    expect(requests.hello.data.safeParse({ role: 'kiosk', name: 'a', admin: true }).success).toBe(false);
+    // A kiosk gives only its credential: its name and location are the server's record.
+    expect(requests.hello.data.safeParse({ role: 'kiosk', credential: 'abc' }).data).toEqual({ role: 'kiosk', credential: 'abc' });
+    expect(requests.hello.data.safeParse({ role: 'kiosk' }).data).toEqual({ role: 'kiosk', credential: '' });
+    expect(requests.hello.data.safeParse({ role: 'kiosk', name: 'VTM-1' }).success).toBe(false);
+    expect(requests.hello.data.safeParse({ role: 'kiosk', credential: 'x'.repeat(201) }).success).toBe(false);
+    expect(requests.hello.data.safeParse({ role: 'kiosk', credential: 'a', admin: true }).success).toBe(false);
     expect(requests['transport.create'].data.safeParse({ direction: 'sideways' }).success).toBe(false);
     expect(
       requests.produce.data.safeParse({

@@ -58,6 +58,8 @@ export const EndReason = z.enum([
   'completed',
   /** The server stopped without warning (crash, power loss); found and closed at restart. */
   'interrupted',
+  /** An admin revoked the kiosk's credential: its call was cut off at once. */
+  'kiosk-revoked',
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 
@@ -273,7 +275,8 @@ export const requests = {
   /** First message on every connection: who is calling. The reply says what the server's routers offer. */
   hello: {
     data: z.discriminatedUnion('role', [
-      z.object({ role: z.literal('kiosk'), name: DisplayName, location: z.string().trim().max(120).default('') }).strict(),
+      // A kiosk is the enrolled kiosk whose credential it gives; its name and location come from that record.
+      z.object({ role: z.literal('kiosk'), credential: z.string().max(200).default('') }).strict(),
       // A teller is the user signed in on this browser (the session cookie), not a name it gives.
       z.object({ role: z.literal('teller') }).strict(),
     ]),

@@ -104,7 +104,11 @@ export class TellerDesk {
     signaling.on('disclosure.confirmed', () => (this.workflow.disclosure = 'confirmed'));
     signaling.on('acknowledgement.received', (received) => (this.workflow.acknowledgement = received));
     signaling.on('signature.received', (received) => (this.workflow.signature = received));
-    signaling.on('session.ended', ({ by }) => this.#endCall(by === 'kiosk' ? 'The customer ended the call.' : 'The call ended.'));
+    signaling.on('session.ended', ({ by, reason }) =>
+      this.#endCall(
+        reason === 'kiosk-revoked' ? 'The kiosk was revoked by an administrator: the call was cut off.' : by === 'kiosk' ? 'The customer ended the call.' : 'The call ended.',
+      ),
+    );
     signaling.on('peer.connection', ({ role, state }) => {
       if (role === 'kiosk') this.customerLink = state;
     });

@@ -12,6 +12,12 @@ import { z } from 'zod';
 import {
   AuditVerificationReport,
   CreateUserRequest,
+  EnrollKioskRequest,
+  EnrolledKiosk,
+  KioskIdParams,
+  KioskView,
+  RegisterKioskRequest,
+  RegisteredKiosk,
   ExportManifest,
   HealthReport,
   KioskConfig,
@@ -179,6 +185,39 @@ const auth: OperationDescription[] = [
   },
 ];
 
+const kiosks: OperationDescription[] = [
+  {
+    method: 'get', path: '/api/kiosks', operationId: 'listKiosks', tag: 'kiosks', access: roles('admin'),
+    summary: 'Every registered kiosk, with its status (pending code, enrolled, revoked)',
+    reply: { status: 200, description: 'The kiosks', json: z.array(KioskView) },
+  },
+  {
+    method: 'post', path: '/api/kiosks', operationId: 'registerKiosk', tag: 'kiosks', access: roles('admin'),
+    summary: 'Register a kiosk: its one-time enrollment code (valid 24 h) is in this reply only (audited)',
+    body: { description: 'The kiosk', json: RegisterKioskRequest },
+    reply: { status: 201, description: 'The kiosk and its enrollment code', json: RegisteredKiosk },
+    errors: { 409: 'a kiosk with this name exists' },
+  },
+  {
+    method: 'post', path: '/api/kiosks/enroll', operationId: 'enrollKiosk', tag: 'kiosks', access: { kind: 'public' },
+    summary: "A kiosk redeems its enrollment code (once) for its credential, which is in this reply only (audited)",
+    body: { description: 'The enrollment code', json: EnrollKioskRequest },
+    reply: { status: 200, description: "The kiosk's record and credential", json: EnrolledKiosk },
+    errors: {
+      401: 'the code is wrong, used, expired or its kiosk revoked',
+      403: 'a request from another origin',
+      429: 'too many wrong codes from this address (Retry-After)',
+    },
+  },
+  {
+    method: 'post', path: '/api/kiosks/{kioskId}/revoke', operationId: 'revokeKiosk', tag: 'kiosks', access: roles('admin'),
+    summary: "Revoke a kiosk: its credential stops working, its connections close and its call ends at once (audited)",
+    params: KioskIdParams,
+    reply: { status: 200, description: 'The revoked kiosk', json: KioskView },
+    errors: { 409: 'the kiosk is already revoked' },
+  },
+];
+
 const sessions: OperationDescription[] = [
   {
     method: 'get', path: '/api/sessions/{sessionId}', operationId: 'getSession', tag: 'sessions',
@@ -317,11 +356,12 @@ const audit: OperationDescription[] = [
   },
 ];
 
-export const API_OPERATIONS: readonly OperationDescription[] = [...service, ...auth, ...sessions, ...assessment, ...review, ...audit];
+export const API_OPERATIONS: readonly OperationDescription[] = [...service, ...auth, ...kiosks, ...sessions, ...assessment, ...review, ...audit];
 
 export const API_TAGS: Record<string, string> = {
   auth: 'Sign-in and the signed-in user',
   users: 'User administration',
+  kiosks: 'Kiosk enrollment and administration',
   sessions: 'Recorded sessions',
   evidence: 'Evidence files of a session',
   receipts: 'Customer receipts',

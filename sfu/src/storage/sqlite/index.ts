@@ -12,6 +12,7 @@ import { SqliteRetentionRepository } from './retention.repository.ts';
 import { SqliteSessionRepository } from './session.repository.ts';
 import { SqliteSigningRepository } from './signing.repository.ts';
 import { SqliteStoredFileRepository } from './stored-file.repository.ts';
+import { SqliteKioskRepository } from './kiosk.repository.ts';
 import { SqliteAuthSessionRepository, SqliteUserRepository } from './user.repository.ts';
 
 export function createSqliteRepositories(file: string): Repositories {
@@ -31,6 +32,7 @@ export function createSqliteRepositories(file: string): Repositories {
     review: new SqliteReviewRepository(db),
     retention: new SqliteRetentionRepository(db),
     storedFiles: new SqliteStoredFileRepository(db),
+    kiosks: new SqliteKioskRepository(db),
     async ping() {
       return db.prepare('SELECT 1').pluck().get() === 1;
     },
