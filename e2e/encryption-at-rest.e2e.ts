@@ -30,7 +30,7 @@ import { waitForRemoteMedia } from './support/browser.ts';
 import { callAndAccept, openKioskAndConsole, waitForFinalisation } from './support/call-flow.ts';
 import { probe } from './support/ffprobe.ts';
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
-import { acknowledgeAndSign, answerEveryQuestion, completeSession, discloseAndConfirm, proposeSuitableProduct, verifyIdentity } from './support/regulated-flow.ts';
+import { completeSession, sellUpToSignature } from './support/regulated-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { decryptedCopy, storedContent } from './support/stored-files.ts';
 
@@ -120,15 +120,7 @@ describe('personal data encrypted at rest', () => {
     await waitForRemoteMedia(pages.kiosk);
     await waitForRemoteMedia(pages.teller);
     await pages.kiosk.getByTestId('recording-indicator').and(pages.kiosk.locator('[data-state="recording"]')).waitFor();
-    await verifyIdentity(pages.teller);
-    await pages.teller.getByTestId('take-still').click();
-    await pages.teller.getByRole('button', { name: 'Take still (1)' }).waitFor();
-    await answerEveryQuestion(pages, 'most-adventurous');
-    await pages.teller.getByTestId('finish-assessment').click();
-    await pages.kiosk.getByTestId('assessment-result').waitFor();
-    await proposeSuitableProduct(pages, PRODUCT);
-    await discloseAndConfirm(pages);
-    await acknowledgeAndSign(pages);
+    await sellUpToSignature(pages, PRODUCT);
     for (const page of [pages.kiosk, pages.teller]) {
       const sent = await page.evaluate(() => (window as unknown as { vtmTestUploads: Record<string, string[]> }).vtmTestUploads);
       for (const [kind, bodies] of Object.entries(sent)) uploaded.set(kind, bodies.map((b) => Buffer.from(b, 'base64')));

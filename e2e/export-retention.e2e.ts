@@ -21,7 +21,7 @@ import { storedContent } from './support/stored-files.ts';
 import { waitForRemoteMedia } from './support/browser.ts';
 import { callAndAccept, openKioskAndConsole, waitForFinalisation } from './support/call-flow.ts';
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
-import { acknowledgeAndSign, answerEveryQuestion, completeSession, discloseAndConfirm, proposeSuitableProduct, verifyIdentity } from './support/regulated-flow.ts';
+import { completeSession, sellUpToSignature } from './support/regulated-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 const PRODUCT = 'WM-R1-90D';
@@ -73,15 +73,7 @@ describe('evidence export and retention purge', () => {
     await waitForRemoteMedia(pages.kiosk);
     await waitForRemoteMedia(pages.teller);
     await pages.kiosk.getByTestId('recording-indicator').and(pages.kiosk.locator('[data-state="recording"]')).waitFor();
-    await verifyIdentity(pages.teller);
-    await pages.teller.getByTestId('take-still').click();
-    await pages.teller.getByRole('button', { name: 'Take still (1)' }).waitFor();
-    await answerEveryQuestion(pages, 'most-adventurous');
-    await pages.teller.getByTestId('finish-assessment').click();
-    await pages.kiosk.getByTestId('assessment-result').waitFor();
-    await proposeSuitableProduct(pages, PRODUCT);
-    await discloseAndConfirm(pages);
-    await acknowledgeAndSign(pages);
+    await sellUpToSignature(pages, PRODUCT);
     await completeSession(pages);
     const finalised = await waitForFinalisation(server.url, sessionId);
     await pages.close();

@@ -19,7 +19,7 @@ import { artifactDir } from './support/artifacts.ts';
 import { cspViolations, launchBrowser, openPage, waitForRemoteMedia } from './support/browser.ts';
 import { callAndAccept, openKioskAndConsole, signInToConsole, waitForFinalisation } from './support/call-flow.ts';
 import { prepareIdCamera, type IdCamera } from './support/id-camera.ts';
-import { acknowledgeAndSign, answerEveryQuestion, completeSession, discloseAndConfirm, proposeSuitableProduct, verifyIdentity } from './support/regulated-flow.ts';
+import { completeSession, sellUpToSignature } from './support/regulated-flow.ts';
 import { TEST_PASSWORD, startServer, type TestServer } from './support/server.ts';
 
 const KIOSK = 'VTM-E2E-HARDENING';
@@ -89,17 +89,9 @@ describe('HTTP hardening', () => {
     // callAndAccept reads the ID card at the kiosk: tesseract.js workers from blob: URLs, WebAssembly, models from us.
     const { sessionId } = await callAndAccept(pages);
     await waitForRemoteMedia(pages.teller);
-    await verifyIdentity(pages.teller);
-    // The console's own upload (a still), with its CSRF header.
-    await pages.teller.getByTestId('take-still').click();
-    await pages.teller.getByRole('button', { name: 'Take still (1)' }).waitFor();
-    await answerEveryQuestion(pages, 'most-adventurous');
-    await pages.teller.getByTestId('finish-assessment').click();
-    await pages.kiosk.getByTestId('assessment-result').waitFor();
-    await proposeSuitableProduct(pages, 'WM-R1-90D');
-    await discloseAndConfirm(pages);
-    // The handwriting is read by a chi_sim worker at the kiosk; the signature previews are data:/blob: images.
-    await acknowledgeAndSign(pages);
+    // Includes the console's own upload (a still, with its CSRF header); the handwriting is
+    // read by a chi_sim worker at the kiosk; the signature previews are data:/blob: images.
+    await sellUpToSignature(pages, 'WM-R1-90D');
     await completeSession(pages);
     const receipt = pages.kiosk.getByTestId('receipt');
     await receipt.waitFor();

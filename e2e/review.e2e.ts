@@ -16,7 +16,7 @@ import { artifactDir } from './support/artifacts.ts';
 import { openPage, waitForRemoteMedia } from './support/browser.ts';
 import { callAndAccept, openKioskAndConsole, signInToConsole, waitForFinalisation } from './support/call-flow.ts';
 import { launchBrowserWithIdCard, prepareIdCamera } from './support/id-camera.ts';
-import { acknowledgeAndSign, answerEveryQuestion, completeSession, discloseAndConfirm, proposeSuitableProduct, verifyIdentity } from './support/regulated-flow.ts';
+import { completeSession, sellUpToSignature } from './support/regulated-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 const KIOSK = 'VTM-E2E-REVIEW';
@@ -74,15 +74,7 @@ describe('compliance review of a recorded session', () => {
     await waitForRemoteMedia(pages.kiosk);
     await waitForRemoteMedia(pages.teller);
     await pages.kiosk.getByTestId('recording-indicator').and(pages.kiosk.locator('[data-state="recording"]')).waitFor();
-    await verifyIdentity(pages.teller);
-    await pages.teller.getByTestId('take-still').click();
-    await pages.teller.getByRole('button', { name: 'Take still (1)' }).waitFor();
-    await answerEveryQuestion(pages, 'most-adventurous');
-    await pages.teller.getByTestId('finish-assessment').click();
-    await pages.kiosk.getByTestId('assessment-result').waitFor();
-    await proposeSuitableProduct(pages, 'WM-R1-90D');
-    await discloseAndConfirm(pages);
-    await acknowledgeAndSign(pages);
+    await sellUpToSignature(pages, 'WM-R1-90D');
     await completeSession(pages);
     const finalised = await waitForFinalisation(server.url, sessionId);
     await pages.close();

@@ -2,7 +2,6 @@
  * The server killed with SIGKILL mid-call: after a restart the database is intact, the
  * partial recording is playable and hashed, and the session is marked interrupted.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -11,24 +10,11 @@ import { waitForRemoteMedia } from './support/browser.ts';
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { callAndAccept, openKioskAndConsole, sessionDetail } from './support/call-flow.ts';
 import { decodeErrors, sha256 } from './support/ffprobe.ts';
+import { processesWithArgument } from './support/faults.ts';
 import { decryptedCopy, isEncrypted } from './support/stored-files.ts';
 import { startServer, type TestServer } from './support/server.ts';
 
 const RECORDED_SECONDS = 5;
-
-function processesWithArgument(text: string): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 describe('server killed mid-call', () => {
   let dir: string;

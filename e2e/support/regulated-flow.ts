@@ -97,3 +97,20 @@ export async function completeSession(pages: CallPages, outcome = 'completed'): 
   await pages.teller.getByTestId('complete-session').click();
   await pages.kiosk.getByTestId('call-ended').waitFor();
 }
+
+/**
+ * Every regulated step of a sale in an accepted call, up to the signature: identity
+ * verified, a still of the customer, the most adventurous answers, the product, its
+ * disclosure, the handwritten acknowledgement and the signature.
+ */
+export async function sellUpToSignature(pages: CallPages, productCode: string): Promise<void> {
+  await verifyIdentity(pages.teller);
+  await pages.teller.getByTestId('take-still').click();
+  await pages.teller.getByRole('button', { name: 'Take still (1)' }).waitFor();
+  await answerEveryQuestion(pages, 'most-adventurous');
+  await pages.teller.getByTestId('finish-assessment').click();
+  await pages.kiosk.getByTestId('assessment-result').waitFor();
+  await proposeSuitableProduct(pages, productCode);
+  await discloseAndConfirm(pages);
+  await acknowledgeAndSign(pages);
+}
