@@ -4,6 +4,7 @@
  * tables of events and probe summaries, and re-run later on the same stored data.
  */
 import type { QualityCheck } from '@vtm/shared';
+import type { AssessmentRecord } from '../storage/repositories.ts';
 
 /** One stored event, in the order the server recorded it. */
 export interface ReviewEvent {
@@ -22,16 +23,8 @@ export interface ReviewAnswer {
   replacesAnswerId: number | null;
 }
 
-export interface ReviewAssessment {
-  sessionId: string;
-  questionnaireId: string;
-  questionnaireVersion: number;
-  /** The answers as they were scored and stored with the assessment. */
-  answers: unknown;
-  score: number;
-  level: string;
-  assessedAt: string;
-}
+/** An assessment as stored (the answers as they were scored with it). */
+export type ReviewAssessment = Omit<AssessmentRecord, 'id'>;
 
 /** What the regulated checks read: the timeline and the rows the workflow stored. */
 export interface RegulatedFacts {
