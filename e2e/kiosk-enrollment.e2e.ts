@@ -42,6 +42,8 @@ describe('kiosk enrollment and authenticated kiosk connections', () => {
   async function openAdmin(): Promise<{ page: Page; close(): Promise<void> }> {
     const admin = await openPage(browser, `${server.url}/console/`);
     await signInToConsole(admin.page, 'admin1');
+    // The admin page lists the users too (the same AdminList as the kiosks).
+    await admin.page.locator('[data-testid="user-row"][data-username="teller1"]').waitFor();
     return { page: admin.page, close: () => admin.context.close() };
   }
 
