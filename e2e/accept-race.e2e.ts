@@ -4,6 +4,7 @@ import { artifactDir } from './support/artifacts.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { signIn } from './support/api.ts';
 import { sessionDetail } from './support/call-flow.ts';
+import { queuedCustomer, residentCard } from './support/raw-kiosk.ts';
 import { connectRaw } from './support/ws-client.ts';
 
 describe('concurrent accept', () => {
@@ -19,12 +20,8 @@ describe('concurrent accept', () => {
 
   it('gives the session to exactly one teller and tells the other', async () => {
     for (let round = 0; round < 5; round++) {
-      const kiosk = await connectRaw(server.wsUrl);
-      await kiosk.request('hello', { role: 'kiosk', name: `VTM-RACE-${round}` });
-      const created = await kiosk.request('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
-      const { sessionId } = created['data'] as { sessionId: string };
-      expect((await kiosk.request('consent.record', { accepted: true, consentVersion: 'test' }))['ok']).toBe(true);
-      expect((await kiosk.request('session.queue', {}))['data']).toMatchObject({ position: 1 });
+      const { kiosk, sessionId, position } = await queuedCustomer(server, `VTM-RACE-${round}`, residentCard('accept-race', round));
+      expect(position).toBe(1);
       const names = ['teller1', 'teller2'];
       const tellers = await Promise.all(names.map(async (name) => connectRaw(server.wsUrl, await signIn(server.url, name))));
       await Promise.all(tellers.map((t) => t.request('hello', { role: 'teller' })));

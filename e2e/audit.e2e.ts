@@ -9,15 +9,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KIOSK_UPLOAD_TOKEN_HEADER, type AuditVerificationReport } from '@vtm/shared';
+import type { AuditVerificationReport } from '@vtm/shared';
 import { artifactDir } from './support/artifacts.ts';
 import { WRITE_HEADERS, getAs, signIn } from './support/api.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { isEncrypted, storedContent } from './support/stored-files.ts';
+import { identifyRequestFor, pngOf, residentCard } from './support/raw-kiosk.ts';
 import { connectRaw } from './support/ws-client.ts';
 
 /** Just enough of a PNG for the server to take it as an ID image. */
-const ID_IMAGE = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('front of the ID card, for the audit test')]);
+const ID_IMAGE = pngOf('front of the ID card, for the audit test');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 async function verify(server: TestServer, cookie?: string): Promise<{ status: number; body: AuditVerificationReport }> {
@@ -25,20 +26,16 @@ async function verify(server: TestServer, cookie?: string): Promise<{ status: nu
   return { status: response.status, body: (await response.json()) as AuditVerificationReport };
 }
 
-/** A customer who consents, shows an ID image, queues and walks away: all from the kiosk. */
+/** A customer who consents, shows an ID card, is identified, queues and walks away: all from the kiosk. */
 async function kioskSessionWithEvidence(server: TestServer): Promise<{ sessionId: string; evidenceId: number }> {
   const kiosk = await connectRaw(server.wsUrl);
   expect((await kiosk.request('hello', { role: 'kiosk', name: 'VTM-AUDIT' }))['ok']).toBe(true);
   const created = await kiosk.request('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
   const { sessionId, uploadToken } = created['data'] as { sessionId: string; uploadToken: string };
   expect((await kiosk.request('consent.record', { accepted: true, consentVersion: 'test' }))['ok']).toBe(true);
-  const upload = await fetch(`${server.url}/api/sessions/${sessionId}/kiosk-uploads/id-front`, {
-    method: 'POST',
-    headers: { 'content-type': 'image/png', [KIOSK_UPLOAD_TOKEN_HEADER]: uploadToken },
-    body: ID_IMAGE,
-  });
-  expect(upload.status).toBe(201);
-  const { evidenceId } = (await upload.json()) as { evidenceId: number };
+  const identify = await identifyRequestFor(server.url, { sessionId, uploadToken }, residentCard('audit'), { front: ID_IMAGE });
+  expect((await kiosk.request('customer.identify', identify))['ok']).toBe(true);
+  const evidenceId = identify.document.kind === 'cn-resident-id' ? identify.document.frontImageEvidenceId : 0;
   expect((await kiosk.request('session.queue', {}))['ok']).toBe(true);
   expect((await kiosk.request('session.abandon', {}))['ok']).toBe(true);
   kiosk.socket.close();
@@ -86,7 +83,7 @@ describe('tamper-evident audit trail', () => {
 
     const { status, body } = await verify(server, await signIn(server.url, 'compliance1'));
     expect(status).toBe(200);
-    expect(body).toMatchObject({ ok: true, files: 1, brokenFiles: [] });
+    expect(body).toMatchObject({ ok: true, files: 2, brokenFiles: [] });
     expect(body.firstBrokenEntry).toBeUndefined();
     expect(body.entries).toBeGreaterThan(10);
 
@@ -102,6 +99,8 @@ describe('tamper-evident audit trail', () => {
       'kiosk:VTM-AUDIT session.created',
       'kiosk:VTM-AUDIT consent.given',
       'kiosk:VTM-AUDIT evidence.uploaded',
+      'kiosk:VTM-AUDIT evidence.uploaded',
+      'kiosk:VTM-AUDIT identity.captured',
       'kiosk:VTM-AUDIT session.queued',
       'kiosk:VTM-AUDIT session.ended',
     ]);

@@ -8,6 +8,7 @@ import { artifactDir } from './support/artifacts.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { getAs, signIn } from './support/api.ts';
 import { sessionDetail } from './support/call-flow.ts';
+import { identifyRequestFor, residentCard, type OpenedSession } from './support/raw-kiosk.ts';
 import { connectRaw } from './support/ws-client.ts';
 
 const errorCode = (frame: Record<string, unknown>) => (frame['error'] as { code: string } | undefined)?.code;
@@ -104,11 +105,16 @@ describe('bad input', () => {
     expect(errorCode(created)).toBe('invalid-data');
     const good = await kiosk.request('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
     expect(good['ok']).toBe(true);
-    const { sessionId } = good['data'] as { sessionId: string };
-    // Nothing joins the queue before consent to recording.
+    const opened = good['data'] as OpenedSession;
+    const { sessionId } = opened;
+    // Nothing joins the queue before consent to recording, nor before the customer is identified.
     expect(errorCode(await kiosk.request('session.queue', {}))).toBe('not-allowed');
     expect((await kiosk.request('consent.record', { accepted: true, consentVersion: 'v1' }))['ok']).toBe(true);
     expect(errorCode(await kiosk.request('consent.record', { accepted: true, consentVersion: 'v1' }))).toBe('not-allowed');
+    const unidentified = await kiosk.request('session.queue', {});
+    expect(unidentified['error']).toMatchObject({ code: 'not-allowed', message: 'the customer has not been identified' });
+    expect(await sessionDetail(server.url, sessionId)).toMatchObject({ state: 'draft' });
+    expect((await kiosk.request('customer.identify', await identifyRequestFor(server.url, opened, residentCard('bad-input'))))['ok']).toBe(true);
     expect((await kiosk.request('session.queue', {}))['ok']).toBe(true);
     const session = await sessionDetail(server.url, sessionId);
     expect(session).toMatchObject({ state: 'waiting', kioskName: 'VTM-BAD' });

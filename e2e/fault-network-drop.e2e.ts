@@ -24,6 +24,7 @@ import { KIOSK_LOCATION, callAndAccept, sessionDetail, signInToConsole, waitForS
 import { mediaFlowingAgain, reportRecovery, until, waitForEvent, watchForTestId } from './support/faults.ts';
 import { createNetworkNamespace, networkNamespacesAvailable, type NetworkNamespace } from './support/network-namespace.ts';
 import { startServer, type TestServer } from './support/server.ts';
+import { queuedCustomer, residentCard } from './support/raw-kiosk.ts';
 import { connectRaw } from './support/ws-client.ts';
 
 const CUT_MS = 5000;
@@ -197,16 +198,8 @@ describe('the rejoin protocol of a dropped kiosk', () => {
     await server?.stop();
   });
 
-  async function queuedKiosk(name: string) {
-    const kiosk = await connectRaw(server.wsUrl);
-    expect(await kiosk.request('hello', { role: 'kiosk', name, location: 'lobby' })).toMatchObject({ ok: true });
-    const created = (await kiosk.request('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} })) as {
-      data: { sessionId: string; uploadToken: string };
-    };
-    expect(await kiosk.request('consent.record', { accepted: true, consentVersion: 'v1' })).toMatchObject({ ok: true });
-    expect(await kiosk.request('session.queue', {})).toMatchObject({ ok: true });
-    return { kiosk, ...created.data };
-  }
+  let customers = 0;
+  const queuedKiosk = (name: string) => queuedCustomer(server, name, residentCard('fault-network-drop', customers++));
 
   it('keeps a dropped kiosk’s session for the grace period, for its own token only; a clean close or an expired grace ends it', async () => {
     const { kiosk, sessionId, uploadToken } = await queuedKiosk('VTM-REJOIN-1');

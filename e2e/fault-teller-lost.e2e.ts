@@ -19,7 +19,7 @@ import { KIOSK_LOCATION, callAndAccept, signInToConsole, waitForSealedRecording,
 import { choose, verifyIdentity } from './support/regulated-flow.ts';
 import { killAbruptly, processTree, processesWithArgument, reportRecovery, waitForEvent } from './support/faults.ts';
 import { startServer, type TestServer } from './support/server.ts';
-import { connectRaw } from './support/ws-client.ts';
+import { queuedCustomer, residentCard } from './support/raw-kiosk.ts';
 
 /** The issue's limit: back at the head of the queue within 5 s. */
 const REQUEUE_LIMIT_MS = 5000;
@@ -87,11 +87,8 @@ describe('fault: the teller’s browser closes mid-session', () => {
       const questions = RISK_QUESTIONNAIRE_V1.questions;
       await answerQuestions(teller1.page, kiosk.page, questions.slice(0, ANSWERED_BEFORE));
       // Someone else is waiting too: the interrupted customer must go ahead of them.
-      const other = await connectRaw(server.wsUrl);
-      await other.request('hello', { role: 'kiosk', name: 'VTM-WAITING', location: 'lobby' });
-      await other.request('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
-      await other.request('consent.record', { accepted: true, consentVersion: 'v1' });
-      await other.request('session.queue', {});
+      const other = await queuedCustomer(server, 'VTM-WAITING', residentCard('fault-teller-lost'));
+      expect(other.position).toBe(1);
       await teller2.page.locator('[data-testid="queue-entry"]').first().waitFor();
 
       // Teller 1's browser goes away.
@@ -120,7 +117,7 @@ describe('fault: the teller’s browser closes mid-session', () => {
       expect((alone.payload as { tracks: string[] }).tracks).toEqual(['kiosk-audio', 'kiosk-video']);
       const firstInQueue = await teller2.page.locator('[data-testid="queue-entry"]').first().getAttribute('data-session-id');
       expect(firstInQueue, 'the interrupted session is first in the queue').toBe(sessionId);
-      other.socket.close();
+      other.kiosk.socket.close();
 
       // Teller 2 takes it over: identity, answers and the step reached are all there.
       const acceptedAt = Date.now();

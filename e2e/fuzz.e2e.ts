@@ -20,6 +20,7 @@ import { CSRF_HEADER, CSRF_HEADER_VALUE, KIOSK_UPLOAD_TOKEN_HEADER, KioskUploadK
 import { artifactDir, repoRoot } from './support/artifacts.ts';
 import { signIn } from './support/api.ts';
 import { enrolledKiosk } from './support/kiosks.ts';
+import { identifyRequestFor, pngOf, residentCard, type OpenedSession } from './support/raw-kiosk.ts';
 import { mediaStats, sessionDetail } from './support/call-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import {
@@ -46,7 +47,7 @@ const SEED = fuzzSeed();
 console.log(`fuzz seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
 
 /** What a PNG upload must start with; the rest is the test's own bytes. */
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('baseline ID image for the fuzz test')]);
+const PNG = pngOf('baseline ID image for the fuzz test');
 const MAX_UPLOAD_BYTES = 4 * 1024 * 1024;
 const MAX_JSON_BODY_BYTES = 256 * 1024;
 /** Growth of the server's resident memory allowed across the whole run, after a pause. */
@@ -184,12 +185,7 @@ describe('hostile input against the real server', () => {
       rtpCapabilities: {},
     });
     await kiosk.must('consent.record', { accepted: true, consentVersion: 'fuzz' });
-    const upload = await fetch(`${server.url}/api/sessions/${sessionId}/kiosk-uploads/id-front`, {
-      method: 'POST',
-      headers: { 'content-type': 'image/png', [KIOSK_UPLOAD_TOKEN_HEADER]: uploadToken },
-      body: PNG,
-    });
-    expect(upload.status).toBe(201);
+    await kiosk.must('customer.identify', await identifyRequestFor(server.url, { sessionId, uploadToken }, residentCard('fuzz-baseline'), { front: PNG }));
     await kiosk.must('session.queue', {});
     baseline = { kiosk, sessionId, before: await sessionDetail(server.url, sessionId) };
     expect(baseline.before).toMatchObject({ state: 'waiting', kioskName: 'VTM-FUZZ-BASELINE' });
@@ -362,8 +358,10 @@ describe('hostile input against the real server', () => {
           for (const list of Object.values(known)) list.length = 0;
           const kioskSocket = await FuzzSocket.open(server.wsUrl);
           await kioskSocket.must('hello', { role: 'kiosk', name: `VTM-FUZZ-CALL-${n}` });
-          const { sessionId } = await kioskSocket.must<{ sessionId: string }>('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
+          const opened = await kioskSocket.must<OpenedSession>('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
+          const { sessionId } = opened;
           await kioskSocket.must('consent.record', { accepted: true, consentVersion: 'fuzz' });
+          await kioskSocket.must('customer.identify', await identifyRequestFor(server.url, opened, residentCard('fuzz-call', n)));
           await kioskSocket.must('session.queue', {});
           const tellerSocket = await FuzzSocket.open(server.wsUrl, cookies.teller2);
           await tellerSocket.must('hello', { role: 'teller' });
@@ -470,7 +468,6 @@ describe('hostile input against the real server', () => {
       if (body.includes('\n    at ') || /\bat \S+ \(\/.*:\d+:\d+\)/.test(body) || body.includes(repoRoot) || body.includes('node_modules')) return `stack trace or path in the body: ${body.slice(0, 200)}`;
       if (c.status !== undefined && status !== c.status) return `status ${status}, expected ${c.status}: ${body.slice(0, 200)}`;
       if (status < 400 || status > 499) return `status ${status}: ${body.slice(0, 200)}`;
-      if (c.bare) return null;
       if (!contentType.startsWith('application/json')) return `content-type ${contentType}: ${body.slice(0, 120)}`;
       try {
         const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
@@ -503,10 +500,12 @@ describe('hostile input against the real server', () => {
     };
     await Promise.all(Array.from({ length: 6 }, worker));
 
-    // Requests Node's own parser refuses: a bare 400 (or the connection closed), and the server stays up.
+    // Requests Node's own parser refuses: a 4xx with a JSON error (or the connection closed;
+    // WebSocket handshakes are refused by ws in its own words), and the server stays up.
     for (const raw of RAW_PROTOCOL_CASES) {
       const answer = await sendRaw(server.url, raw.bytes);
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 0);
+      if (status !== 0 && !raw.name.startsWith('WebSocket') && !answer.includes('{"error":{"code":')) failures.push(`raw ${raw.name}: no JSON error: ${answer.slice(0, 200)}`);
       const tally = counts.get('raw-protocol') ?? { sent: 0, statuses: {} };
       counts.set('raw-protocol', tally);
       tally.sent++;
@@ -571,8 +570,9 @@ describe('hostile input against the real server', () => {
     // A party in a call holds at most 4 transports (each takes ports from the RTC range).
     const callKiosk = await FuzzSocket.open(server.wsUrl);
     await callKiosk.must('hello', { role: 'kiosk', name: 'VTM-FUZZ-LIMITS' });
-    const call = await callKiosk.must<{ sessionId: string }>('session.create', { language: 'en', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
+    const call = await callKiosk.must<OpenedSession>('session.create', { language: 'en', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
     await callKiosk.must('consent.record', { accepted: true, consentVersion: 'fuzz' });
+    await callKiosk.must('customer.identify', await identifyRequestFor(server.url, call, residentCard('fuzz-limits')));
     await callKiosk.must('session.queue', {});
     const callTeller = await FuzzSocket.open(server.wsUrl, cookies.teller2);
     await callTeller.must('hello', { role: 'teller' });
@@ -607,10 +607,12 @@ describe('hostile input against the real server', () => {
     await again.close();
     await Promise.all(anonymous.map((socket) => socket.close()));
 
-    // Headers: Node's 16 KiB limit; just under it is served, over it is 431.
+    // Headers: Node's 16 KiB limit; just under it is served, over it is 431 with a JSON error.
     const header = (size: number) => sendHttp(server.url, { category: 'huge-header', method: 'GET', path: '/healthz', headers: { 'x-padding': 'a'.repeat(size) } });
     expect((await header(15 * 1024)).status).toBe(200);
-    expect((await header(17 * 1024)).status).toBe(431);
+    const tooLarge = await header(17 * 1024);
+    expect(tooLarge.status).toBe(431);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ error: { code: 'headers-too-large' } });
     expect((await server.health()).ok).toBe(true);
   });
 
@@ -648,8 +650,10 @@ describe('hostile input against the real server', () => {
     // A new customer can still start and queue; a teller sees both in the queue.
     const kiosk = await FuzzSocket.open(server.wsUrl);
     await kiosk.must('hello', { role: 'kiosk', name: 'VTM-FUZZ-AFTER' });
-    const { sessionId } = await kiosk.must<{ sessionId: string }>('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
+    const opened = await kiosk.must<OpenedSession>('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} });
+    const { sessionId } = opened;
     await kiosk.must('consent.record', { accepted: true, consentVersion: 'fuzz' });
+    await kiosk.must('customer.identify', await identifyRequestFor(server.url, opened, residentCard('fuzz-after')));
     const { position } = await kiosk.must<{ position: number }>('session.queue', {});
     const teller = await FuzzSocket.open(server.wsUrl, cookies.teller1);
     await teller.must('hello', { role: 'teller' });

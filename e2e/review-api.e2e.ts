@@ -8,7 +8,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  KIOSK_UPLOAD_TOKEN_HEADER,
   maskDocumentNumber,
   maskName,
   type ApiError,
@@ -20,15 +19,12 @@ import {
 import { jsonSha256 } from '../sfu/src/audit/audit-entry.ts';
 import { WRITE_HEADERS, signIn } from './support/api.ts';
 import { artifactDir } from './support/artifacts.ts';
-import { beijingTodayIso } from './support/documents/dates.ts';
-import { synthesizeIdentity } from './support/documents/identity.ts';
+import { queuedCustomer, residentCard } from './support/raw-kiosk.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { connectRaw, type RawClient } from './support/ws-client.ts';
 
-/** Just enough of a PNG for the server to take it as an ID image. */
-const png = (text: string) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(text)]);
 const UNKNOWN_SESSION = '3f0c8a56-1111-4222-8333-444455556666';
-const CARD = synthesizeIdentity({ seed: 'review-api', index: 0, referenceDate: beijingTodayIso() }).card;
+const CARD = residentCard('review-api');
 
 interface Reply<T> {
   status: number;
@@ -51,36 +47,6 @@ async function call<T>(server: TestServer, route: string, init: { cookie?: strin
 function ok(reply: Record<string, unknown>): Record<string, unknown> {
   expect(reply['ok'], JSON.stringify(reply)).toBe(true);
   return reply['data'] as Record<string, unknown>;
-}
-
-/** A kiosk opens a session, consents, uploads both sides of an ID card, identifies the customer and queues. */
-async function queuedCustomer(server: TestServer, kioskName: string): Promise<{ kiosk: RawClient; sessionId: string }> {
-  const kiosk = await connectRaw(server.wsUrl);
-  await ok(await kiosk.request('hello', { role: 'kiosk', name: kioskName }));
-  const { sessionId, uploadToken } = (await ok(
-    await kiosk.request('session.create', { language: 'zh-CN', service: 'first-time-wealth-assessment', rtpCapabilities: {} }),
-  )) as { sessionId: string; uploadToken: string };
-  await ok(await kiosk.request('consent.record', { accepted: true, consentVersion: 'test' }));
-  const upload = async (kind: string) => {
-    const response = await fetch(`${server.url}/api/sessions/${sessionId}/kiosk-uploads/${kind}`, {
-      method: 'POST',
-      headers: { 'content-type': 'image/png', [KIOSK_UPLOAD_TOKEN_HEADER]: uploadToken },
-      body: png(`${kind} of the card`),
-    });
-    expect(response.status).toBe(201);
-    return ((await response.json()) as { evidenceId: number }).evidenceId;
-  };
-  const [frontImageEvidenceId, backImageEvidenceId] = [await upload('id-front'), await upload('id-back')];
-  await ok(
-    await kiosk.request('customer.identify', {
-      document: { kind: 'cn-resident-id', front: CARD.front, back: CARD.back, frontImageEvidenceId, backImageEvidenceId },
-      ocr: { fields: { name: CARD.front.name, idNumber: CARD.front.idNumber }, confidence: { name: 0.93, idNumber: 0.88 } },
-      customerCorrections: [],
-      automaticCorrections: [],
-    }),
-  );
-  await ok(await kiosk.request('session.queue', {}));
-  return { kiosk, sessionId };
 }
 
 /** A teller takes the waiting customer and hangs up: an ended session with a teller. */
@@ -114,17 +80,17 @@ describe('compliance review API', () => {
     compliance = await signIn(server.url, 'compliance1');
     teller = await signIn(server.url, 'teller1');
 
-    const first = await queuedCustomer(server, 'VTM-REVIEW-A');
+    const first = await queuedCustomer(server, 'VTM-REVIEW-A', CARD);
     called = first.sessionId;
     await callAndHangUp(server, called);
     first.kiosk.socket.close();
 
-    const second = await queuedCustomer(server, 'VTM-REVIEW-B');
+    const second = await queuedCustomer(server, 'VTM-REVIEW-B', CARD);
     walkedAway = second.sessionId;
     await ok(await second.kiosk.request('session.abandon', {}));
     second.kiosk.socket.close();
 
-    waiting = await queuedCustomer(server, 'VTM-REVIEW-C');
+    waiting = await queuedCustomer(server, 'VTM-REVIEW-C', CARD);
 
     const kiosk = await connectRaw(server.wsUrl);
     await ok(await kiosk.request('hello', { role: 'kiosk', name: 'VTM-REVIEW-DRAFT' }));

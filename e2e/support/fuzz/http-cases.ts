@@ -33,8 +33,6 @@ export interface HttpCase {
   body?: string | Buffer;
   /** The status the server must answer (default: any 4xx with the ApiError shape). */
   status?: number;
-  /** Node's HTTP parser answers these itself: no JSON body. */
-  bare?: boolean;
 }
 
 export interface HttpAnswer {
@@ -232,9 +230,9 @@ export function httpCases(
   // Headers: just under Node's 16 KiB limit is served; over it, Node's parser answers 431 itself.
   cases.push({ category: 'huge-header', method: 'GET', path: '/api/auth/me', headers: { 'x-padding': 'a'.repeat(14 * 1024) }, status: 401 });
   cases.push({ category: 'huge-header', method: 'GET', path: '/api/auth/me', headers: { cookie: `vtm_session=${'a'.repeat(14 * 1024)}` }, status: 401 });
-  cases.push({ category: 'huge-header', method: 'GET', path: '/healthz', headers: { 'x-padding': 'a'.repeat(20 * 1024) }, status: 431, bare: true });
-  cases.push({ category: 'huge-header', method: 'GET', path: '/healthz', headers: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`x-h${i}`, 'v'])), status: 431, bare: true });
-  cases.push({ category: 'huge-header', method: 'GET', path: `/api/sessions/${'a'.repeat(20 * 1024)}`, status: 431, bare: true });
+  cases.push({ category: 'huge-header', method: 'GET', path: '/healthz', headers: { 'x-padding': 'a'.repeat(20 * 1024) }, status: 431 });
+  cases.push({ category: 'huge-header', method: 'GET', path: '/healthz', headers: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`x-h${i}`, 'v'])), status: 431 });
+  cases.push({ category: 'huge-header', method: 'GET', path: `/api/sessions/${'a'.repeat(20 * 1024)}`, status: 431 });
   return cases;
 }
 

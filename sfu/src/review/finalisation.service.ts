@@ -30,6 +30,7 @@ import { containerFor, partyStreams, remuxParty } from './playable-media.ts';
 import { runQualityChecks, type QualityReport } from './quality-checks.ts';
 import { timelineZeroMs } from './review-session-detail.ts';
 import type { MediaFacts, RegulatedFacts, ReviewAssessment, SegmentMedia, StreamTimeline } from './review-facts.ts';
+import { incidentsOf } from './incidents.ts';
 
 export interface FinalisationDeps {
   repos: Repositories;
@@ -307,6 +308,7 @@ function mediaFacts(events: EventRecord[], timeZeroMs: number | null, segments: 
     endedAtMs: ended ? Date.parse(ended.at) : null,
     timeZeroMs,
     segments,
+    incidents: incidentsOf(events),
   };
 }
 

@@ -6,13 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { checkMediaPresence, checkRecordingCoverage } from './media-checks.ts';
 import { fullSegment, oneSegmentCall, stream } from './review-fixtures.ts';
 import type { MediaFacts, SegmentMedia } from './review-facts.ts';
+import type { Incident } from './incidents.ts';
 
 const CONNECTED = oneSegmentCall().connectedAtMs!;
 const S = 1000;
 
 /** A call connected at CONNECTED, ended `endS` seconds later, recorded in these segments. */
-function call(endS: number, segments: SegmentMedia[], connectedBy: MediaFacts['connectedBy'] = 'call.connected'): MediaFacts {
-  return { connectedAtMs: CONNECTED, connectedBy, endedAtMs: CONNECTED + endS * S, timeZeroMs: segments[0]?.startAtMs ?? null, segments };
+function call(endS: number, segments: SegmentMedia[], connectedBy: MediaFacts['connectedBy'] = 'call.connected', incidents: Incident[] = []): MediaFacts {
+  return { connectedAtMs: CONNECTED, connectedBy, endedAtMs: CONNECTED + endS * S, timeZeroMs: segments[0]?.startAtMs ?? null, segments, incidents };
 }
 /** A full four-track segment from `fromS` to `toS` seconds after connection. */
 const seg = (n: number, fromS: number, toS: number) => fullSegment(n, CONNECTED + fromS * S, (toS - fromS) * S);
@@ -30,6 +31,11 @@ describe('recording coverage', () => {
     { name: 'starting 2.0 s after connection (the limit)', media: call(60, [seg(1, 2, 60)]), reason: /from 2\.0 s after/ },
     { name: 'timed from acceptance when the connection is not on the timeline', media: call(60, [seg(1, 1.2, 60)], 'session.accepted'), reason: /after the teller accepted/ },
     { name: 'an interrupted segment still covers its time', media: call(30, [{ ...seg(1, 0.5, 15), state: 'interrupted' }, seg(2, 16, 30)]), reason: /in 2 segments/ },
+    {
+      name: 'a restarted recorder, with its cause',
+      media: call(60, [seg(1, 0.5, 20), seg(2, 21.2, 60)], 'call.connected', [{ atMs: CONNECTED + 21.1 * S, what: 'the recorder started segment 2' }]),
+      reason: /in 2 segments; largest gap 1\.2 s\. Around then: \+0:20\.6 the recorder started segment 2\.$/,
+    },
   ])('passes: $name', ({ media, reason }) => {
     const result = checkRecordingCoverage(media);
     expect(result.passed, result.reason).toBe(true);
@@ -44,6 +50,17 @@ describe('recording coverage', () => {
       name: 'a failed segment in the middle',
       media: call(60, [seg(1, 0.5, 20), { ...seg(2, 20.2, 40), state: 'failed', durationMs: null, streams: null }, seg(3, 40.1, 60)]),
       reason: 'No recording for 20.1 s from +0:19.5, between segments 1 and 3 (segment 2 left no usable file).',
+    },
+    {
+      name: 'a 5 s hole while the kiosk was offline, named by the timeline',
+      media: call(60, [seg(1, 0.5, 20), seg(2, 25, 60)], 'call.connected', [
+        { atMs: CONNECTED + 5 * S, what: 'teller1 took the call' },
+        { atMs: CONNECTED + 19.8 * S, what: "the kiosk's connection was lost" },
+        { atMs: CONNECTED + 24.6 * S, what: "the kiosk's connection came back after 4.8 s (ice-restart)" },
+        { atMs: CONNECTED + 40 * S, what: 'the recorder started segment 3' },
+      ]),
+      reason:
+        "No recording for 5.0 s from +0:19.5, between segments 1 and 2. Around then: +0:19.3 the kiosk's connection was lost; +0:24.1 the kiosk's connection came back after 4.8 s (ice-restart).",
     },
     { name: 'no segment at all', media: call(60, []), reason: 'Nothing of the call was recorded.' },
     { name: 'only failed segments', media: call(60, [{ ...seg(1, 0.5, 60), state: 'failed', durationMs: null }]), reason: 'Nothing of the call was recorded (segment 1 left no usable file).' },

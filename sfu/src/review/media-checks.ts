@@ -16,6 +16,7 @@ import {
   type SegmentMedia,
   type StreamTimeline,
 } from './review-facts.ts';
+import { incidentsAround } from './incidents.ts';
 
 /** A segment whose file exists and was measured: a stretch of the call on record. */
 interface RecordedSpan {
@@ -35,6 +36,8 @@ const CONNECTION_WORDS = { 'call.connected': 'the call connected', 'session.acce
 const segmentCount = (n: number) => (n === 1 ? 'the one segment' : `all ${n} segments`);
 
 interface Hole {
+  /** Before the first segment, between two, or after the last. */
+  kind: 'start' | 'between' | 'end';
   fromMs: number;
   ms: number;
   where: string;
@@ -57,23 +60,24 @@ export function checkRecordingCoverage(media: MediaFacts): QualityCheck {
   if (spans.length === 0) return fail(id, `Nothing of the call was recorded${lostNote}.`);
 
   const connected = media.connectedBy ? CONNECTION_WORDS[media.connectedBy] : 'the call connected';
-  const holes: Hole[] = [{ fromMs: media.connectedAtMs, ms: spans[0]!.startMs - media.connectedAtMs, where: `after ${connected}, before segment ${spans[0]!.segment}` }];
+  const holes: Hole[] = [{ kind: 'start', fromMs: media.connectedAtMs, ms: spans[0]!.startMs - media.connectedAtMs, where: `after ${connected}, before segment ${spans[0]!.segment}` }];
   let coveredUntil = spans[0]!;
   for (const span of spans.slice(1)) {
-    holes.push({ fromMs: coveredUntil.endMs, ms: span.startMs - coveredUntil.endMs, where: `between segments ${coveredUntil.segment} and ${span.segment}` });
+    holes.push({ kind: 'between', fromMs: coveredUntil.endMs, ms: span.startMs - coveredUntil.endMs, where: `between segments ${coveredUntil.segment} and ${span.segment}` });
     if (span.endMs > coveredUntil.endMs) coveredUntil = span;
   }
-  holes.push({ fromMs: coveredUntil.endMs, ms: media.endedAtMs - coveredUntil.endMs, where: `after segment ${coveredUntil.segment}, before the end` });
+  holes.push({ kind: 'end', fromMs: coveredUntil.endMs, ms: media.endedAtMs - coveredUntil.endMs, where: `after segment ${coveredUntil.segment}, before the end` });
 
   const at = (ms: number) => (media.timeZeroMs === null ? new Date(ms).toISOString() : formatOffset(ms - media.timeZeroMs));
   const worst = holes.reduce((a, b) => (b.ms > a.ms ? b : a));
+  const why = incidentsAround(media.incidents, worst.fromMs, worst.fromMs + Math.max(0, worst.ms), at);
   if (worst.ms > MAX_GAP_MS) {
-    return fail(id, `No recording for ${seconds(worst.ms)} from ${at(worst.fromMs)}, ${worst.where}${lostNote}.`);
+    return fail(id, `No recording for ${seconds(worst.ms)} from ${at(worst.fromMs)}, ${worst.where}${lostNote}.${why}`);
   }
   const start = holes[0]!.ms;
   return pass(
     id,
-    `Recorded from ${seconds(Math.max(0, start))} after ${connected} to the end, in ${spans.length} segment${spans.length > 1 ? 's' : ''}; largest gap ${seconds(Math.max(0, worst.ms))}.`,
+    `Recorded from ${seconds(Math.max(0, start))} after ${connected} to the end, in ${spans.length} segment${spans.length > 1 ? 's' : ''}; largest gap ${seconds(Math.max(0, worst.ms))}.${worst.kind === 'between' ? why : ''}`,
   );
 }
 
@@ -115,7 +119,7 @@ export function checkMediaPresence(media: MediaFacts): QualityCheck {
     const worst = stalls.reduce<Stall | null>((a, b) => (!a || b.ms > a.ms ? b : a), null);
     if (worst && worst.ms > MAX_GAP_MS) {
       const what = worst.kind === 'damage' ? 'damaged (left out of playback)' : 'no packets';
-      problems.push(`${track}: ${what} for ${seconds(worst.ms)} from ${at(worst.fromMs)} (segment ${worst.segment}).`);
+      problems.push(`${track}: ${what} for ${seconds(worst.ms)} from ${at(worst.fromMs)} (segment ${worst.segment}).${incidentsAround(media.incidents, worst.fromMs, worst.fromMs + worst.ms, at)}`);
     }
     if (worst && (!longest || worst.ms > longest.ms)) longest = worst;
   }

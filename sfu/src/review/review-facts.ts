@@ -5,6 +5,7 @@
  */
 import type { QualityCheck } from '@vtm/shared';
 import type { AssessmentRecord } from '../storage/repositories.ts';
+import type { Incident } from './incidents.ts';
 
 /** One stored event, in the order the server recorded it. */
 export interface ReviewEvent {
@@ -83,6 +84,8 @@ export interface MediaFacts {
   /** Time zero of the event offsets: the first segment's start, epoch ms. */
   timeZeroMs: number | null;
   segments: SegmentMedia[];
+  /** What went wrong during the call (see incidents.ts): named in the reasons for a hole. */
+  incidents: Incident[];
 }
 
 /** Longest tolerated hole in the recording or in any one stream. */

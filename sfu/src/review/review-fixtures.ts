@@ -144,5 +144,6 @@ export function oneSegmentCall(callMs = 60_000, startDelayMs = 800): MediaFacts 
     endedAtMs: connected + callMs,
     timeZeroMs: connected + startDelayMs,
     segments: [fullSegment(1, connected + startDelayMs, callMs - startDelayMs + 30)],
+    incidents: [],
   };
 }

@@ -3,6 +3,7 @@
  * accepts, the call runs in a Room while it is recorded, and either side ends it. Every
  * step is stored as an event, timed against the start of the recording.
  */
+import type { types } from 'mediasoup';
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hashUploadToken, type EvidenceService } from '../evidence/evidence.service.ts';
 import type { ReceiptService } from '../receipt/receipt.service.ts';
@@ -130,6 +131,8 @@ export class SessionService {
     return details;
   }
   readonly #calls = new Map<string, LiveCall>();
+  /** Kiosks of sessions a teller is taking: out of the queue, not yet in a call. */
+  readonly #accepting = new Map<string, Peer>();
   /** Sessions being ended, so that both sides hanging up at once end it once. */
   readonly #ending = new Map<string, Promise<void>>();
   /** The enrolled kiosk that opened each open session: only it may rejoin, and revoking it ends the session. */
@@ -267,6 +270,8 @@ export class SessionService {
   async queueForTeller(kiosk: Peer): Promise<QueuePosition> {
     const draft = this.#draftOf(kiosk);
     if (!draft.consented) throw notAllowed('the customer has not consented to recording');
+    // The only service sold here needs a known customer: no teller's time goes to an anonymous call.
+    if (draft.documentKind === null) throw notAllowed('the customer has not been identified');
     const id = kiosk.sessionId!;
     const at = new Date().toISOString();
     if (!(await this.#repos.sessions.queue(id, at))) throw new RequestError('conflict', 'this session is not a draft');
@@ -327,13 +332,19 @@ export class SessionService {
     teller.rtpCapabilities = request.rtpCapabilities;
     const videoCodec = chooseVideoCodec(waiting.kiosk.rtpCapabilities, teller.rtpCapabilities);
     const at = new Date().toISOString();
-    // Claim the session in memory before the first await: a second accept sees it gone.
+    // Claim the session in memory before the first await: a second accept sees it gone,
+    // and an ending in the meantime (the kiosk left or was revoked) still finds the kiosk.
     this.#waiting.delete(sessionId);
-    const won = await this.#repos.sessions.accept(sessionId, { tellerName: teller.name, videoCodec, at });
-    if (!won) throw new RequestError('conflict', 'this customer has already been taken');
-    this.#broadcastQueue();
-
-    const router = await this.#workers.createRouter();
+    this.#accepting.set(sessionId, waiting.kiosk);
+    let router: types.Router;
+    try {
+      const won = await this.#repos.sessions.accept(sessionId, { tellerName: teller.name, videoCodec, at });
+      if (!won) throw new RequestError('conflict', 'this customer has already been taken');
+      this.#broadcastQueue();
+      router = await this.#workers.createRouter();
+    } finally {
+      this.#accepting.delete(sessionId);
+    }
     if (waiting.kiosk.sessionId !== sessionId) {
       // The kiosk left while the call was being set up.
       router.close();
@@ -359,6 +370,8 @@ export class SessionService {
     await this.#repos.participants.add({ sessionId, role: 'teller', displayName: teller.name, joinedAt: at });
     await this.recordEvent(sessionId, 'session.accepted', { tellerName: teller.name, videoCodec }, { actor: actorOf(teller) });
     await recorder.start();
+    // The session ended while the recorder started: #end has told both parties already.
+    if (this.#calls.get(sessionId) !== call) throw new RequestError('conflict', 'the customer has left');
     waiting.kiosk.notify('session.accepted', { sessionId, tellerName: teller.name, videoCodec });
     return { videoCodec, resumed: null };
   }
@@ -688,7 +701,8 @@ export class SessionService {
     const waiting = this.#waiting.get(sessionId);
     const draft = this.#drafts.get(sessionId);
     const call = this.#calls.get(sessionId);
-    const peers = call ? call.room.peers : waiting ? [waiting.kiosk] : draft ? [draft.kiosk] : [];
+    const accepting = this.#accepting.get(sessionId);
+    const peers = call ? call.room.peers : waiting ? [waiting.kiosk] : draft ? [draft.kiosk] : accepting ? [accepting] : [];
     this.#drafts.delete(sessionId);
     this.#sessionKiosks.delete(sessionId);
     for (const role of ['kiosk', 'teller'] as const) {

@@ -16,4 +16,15 @@ describe('KioskConnections', () => {
     expect(connections.count(2)).toBe(1);
     expect(connections.closeAll(3)).toBe(0);
   });
+
+  it('cuts off a connection of a revoked kiosk that registers after the revocation', () => {
+    const connections = new KioskConnections();
+    const closed: string[] = [];
+    connections.closeAll(1);
+    connections.add(1, () => closed.push('late'))();
+    connections.add(2, () => closed.push('other'));
+    expect(closed).toEqual(['late']);
+    expect(connections.count(1)).toBe(0);
+    expect(connections.count(2)).toBe(1);
+  });
 });

@@ -30,12 +30,6 @@ export const CLOSE_TOO_MANY_BAD_FRAMES = 4400;
  * code for a socket it gave up on — is a dropped connection, which may come back.
  */
 const CLEAN_CLOSES = new Set([1000, 1001, 1005]);
-/**
- * Closes that refused the client (too many bad frames, a frame over the size limit, bad
- * UTF-8 or protocol): the server cut it off on purpose, so its session gets no grace to
- * come back either.
- */
-const REFUSAL_CLOSES = new Set([CLOSE_TOO_MANY_BAD_FRAMES, CLOSE_KIOSK_UNAUTHENTICATED, 1009, 1007, 1002]);
 
 export class SignalingConnection {
   readonly #socket: WebSocket;
@@ -45,6 +39,15 @@ export class SignalingConnection {
   readonly #kioskConnections: KioskConnections | null;
   /** Forgets this connection among its kiosk's (set once a kiosk said hello). */
   #forgetKioskConnection: (() => void) | null = null;
+  /** The kiosk was revoked: the socket is closing, and nothing more it sent is done. */
+  #revoked = false;
+  /**
+   * The server cut the client off on purpose (bad frames, no valid credential, revoked, or
+   * a frame ws refused: over the size limit, bad UTF-8, bad protocol), so its session gets
+   * no grace to come back. Known here, not from the close code: the server side of a socket
+   * ws closed for a protocol error sees 1006.
+   */
+  #refused = false;
   /** Requests run one at a time, in order, so a client sees its own effects in sequence. */
   #queue: Promise<void> = Promise.resolve();
 
@@ -72,9 +75,11 @@ export class SignalingConnection {
     socket.on('message', (raw, isBinary) => {
       this.#queue = this.#queue.then(() => this.#onFrame(raw, isBinary));
     });
+    // ws reports a frame it refused (size, UTF-8, protocol) as an error, then closes.
+    socket.on('error', () => (this.#refused = true));
     socket.once('close', (code) => {
       this.#forgetKioskConnection?.();
-      this.#queue = this.#queue.then(() => this.#onClose(CLEAN_CLOSES.has(code) || REFUSAL_CLOSES.has(code)));
+      this.#queue = this.#queue.then(() => this.#onClose(CLEAN_CLOSES.has(code) || this.#refused));
     });
   }
 
@@ -83,6 +88,8 @@ export class SignalingConnection {
   }
 
   async #onFrame(raw: unknown, isBinary: boolean): Promise<void> {
+    // Frames that arrived before a revocation closed the socket are not acted on.
+    if (this.#revoked) return;
     const text = isBinary ? null : String(raw);
     if (text !== null && nestsDeeperThan(text, MAX_SIGNALING_FRAME_DEPTH)) {
       return this.#reject(null, 'bad-frame', `frames may nest at most ${MAX_SIGNALING_FRAME_DEPTH} levels deep`);
@@ -113,7 +120,7 @@ export class SignalingConnection {
         this.#send({ id, ok: false, error: { code: error.code, message: error.message } });
         // A kiosk without a valid credential gets nothing more: the answer, then the socket closes.
         if (method === 'hello' && error.code === 'unauthenticated' && (data.data as { role: string }).role === 'kiosk') {
-          this.#socket.close(CLOSE_KIOSK_UNAUTHENTICATED, 'kiosk not enrolled');
+          this.#refuse(CLOSE_KIOSK_UNAUTHENTICATED, 'kiosk not enrolled');
         }
         return;
       }
@@ -130,12 +137,20 @@ export class SignalingConnection {
   #watchKiosk(): void {
     const kioskId = this.#ctx.peer?.kioskId;
     if (kioskId == null || !this.#kioskConnections || this.#socket.readyState !== this.#socket.OPEN) return;
-    this.#forgetKioskConnection = this.#kioskConnections.add(kioskId, () => this.#socket.close(CLOSE_KIOSK_UNAUTHENTICATED, 'kiosk revoked'));
+    this.#forgetKioskConnection = this.#kioskConnections.add(kioskId, () => {
+      this.#revoked = true;
+      this.#refuse(CLOSE_KIOSK_UNAUTHENTICATED, 'kiosk revoked');
+    });
   }
 
   #reject(id: number | null, code: ErrorCode, message: string): void {
     this.#send({ id, ok: false, error: { code, message } });
-    if (++this.#badFrames >= MAX_BAD_FRAMES) this.#socket.close(CLOSE_TOO_MANY_BAD_FRAMES, 'too many bad frames');
+    if (++this.#badFrames >= MAX_BAD_FRAMES) this.#refuse(CLOSE_TOO_MANY_BAD_FRAMES, 'too many bad frames');
+  }
+
+  #refuse(code: number, reason: string): void {
+    this.#refused = true;
+    this.#socket.close(code, reason);
   }
 
   /** `clean`: the connection is not coming back (the page went, or the server refused it). */

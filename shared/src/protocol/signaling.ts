@@ -305,7 +305,7 @@ export const requests = {
     data: CustomerIdentity,
     response: z.object({ checks: z.array(FieldCheckSchema) }),
   },
-  /** Kiosk: consent given (and documents read): join the queue for a teller. */
+  /** Kiosk: consent given and the customer identified: join the queue for a teller. */
   'session.queue': {
     data: Empty,
     response: QueuePosition,
