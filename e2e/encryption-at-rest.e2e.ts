@@ -1,7 +1,10 @@
 /**
  * Personal data encrypted at rest, against the real server with keys from configuration
  * (DATA_KEYS: last year's key and the current one). A whole recorded sale (ID card images,
- * a still, the handwritten acknowledgement, the signature, the receipt) is finalised; then:
+ * a still, the handwritten acknowledgement, the signature, the receipt) is finalised.
+ * While the call is recorded, the recording exists only as its encrypted journal: no file
+ * under DATA_DIR is Matroska, yet the journal decrypts to the Matroska recorded so far.
+ * Then:
  *  - no file under DATA_DIR/evidence, recordings or playback is an image, a PDF, SVG, JSON
  *    or media file: each starts with the encrypted header under the current key, none
  *    holds a PNG/JPEG/Matroska/WebM/MP4 signature at its start, ffprobe cannot read the
@@ -23,6 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportManifest, type AuditVerificationReport, type SessionDetail } from '@vtm/shared';
 import { parseDataKeys } from '../sfu/src/storage/encryption/data-keys.ts';
 import { readEncryptionHeader } from '../sfu/src/storage/encryption/encrypted-file.ts';
+import { JOURNAL_MAGIC } from '../sfu/src/storage/encryption/recording-journal.ts';
 import { unzip } from '../sfu/src/review/export/zip-test-tools.ts';
 import { WRITE_HEADERS, signIn } from './support/api.ts';
 import { artifactDir, repoRoot } from './support/artifacts.ts';
@@ -32,7 +36,7 @@ import { probe } from './support/ffprobe.ts';
 import { launchBrowserWithIdCard } from './support/id-camera.ts';
 import { completeSession, sellUpToSignature } from './support/regulated-flow.ts';
 import { startServer, type TestServer } from './support/server.ts';
-import { decryptedCopy, storedContent } from './support/stored-files.ts';
+import { decryptedCopy, journalContent, storedContent } from './support/stored-files.ts';
 
 const PRODUCT = 'WM-R1-90D';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -58,6 +62,15 @@ function storedFiles(dataDir: string): string[] {
     fs.existsSync(path.join(dataDir, folder)) ? (fs.readdirSync(path.join(dataDir, folder), { recursive: true }) as string[]).map((f) => path.join(dataDir, folder, f)).filter((f) => fs.statSync(f).isFile()) : [],
   );
 }
+
+/** Every file under the data folder (database, keys, temporary copies included). */
+function everyFile(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f, { throwIfNoEntry: false })?.isFile());
+}
+
+const EBML = Buffer.from([0x1a, 0x45, 0xdf, 0xa3]);
+/** The DocType of every Matroska file's header: 8 bytes, never there by chance in ciphertext. */
+const MATROSKA_DOCTYPE = Buffer.from('matroska');
 
 /** The recorder's own files beside a segment: its SDP (ports and codecs) and ffmpeg's log. No personal data. */
 const isRecorderFile = (file: string) => /\.(sdp|ffmpeg\.log)$/.test(file);
@@ -125,6 +138,33 @@ describe('personal data encrypted at rest', () => {
       const sent = await page.evaluate(() => (window as unknown as { vtmTestUploads: Record<string, string[]> }).vtmTestUploads);
       for (const [kind, bodies] of Object.entries(sent)) uploaded.set(kind, bodies.map((b) => Buffer.from(b, 'base64')));
     }
+
+    // ---- during the call: the recording is only an encrypted journal, nothing on disk is Matroska ----
+    const segmentFile = path.join(server.dataDir, 'recordings', sessionId, 'segment-001.mkv');
+    const journal = `${segmentFile}.journal`;
+    expect(fs.existsSync(segmentFile), 'no recording file while the call runs').toBe(false);
+    const journalBytes = fs.readFileSync(journal);
+    expect(journalBytes.subarray(0, JOURNAL_MAGIC.length)).toEqual(JOURNAL_MAGIC);
+    expect(journalBytes.subarray(0, 4).equals(EBML)).toBe(false);
+    expect(journalBytes.includes(MATROSKA_DOCTYPE), 'the journal holds a Matroska header').toBe(false);
+    for (const file of everyFile(server.dataDir)) {
+      const start = Buffer.alloc(4);
+      const fd = fs.openSync(file, 'r');
+      const read = fs.readSync(fd, start, 0, 4, 0);
+      fs.closeSync(fd);
+      expect(read === 4 && start.equals(EBML), `${file} is plaintext Matroska during the call`).toBe(false);
+    }
+    for (const file of storedFiles(server.dataDir).filter((f) => !isRecorderFile(f))) expect(fs.readFileSync(file).includes(MATROSKA_DOCTYPE), `${file} holds a Matroska header`).toBe(false);
+    // Yet the journal is the recording so far: Matroska once decrypted, with a second or more in it.
+    const live = await journalContent(server.dataDir, journal, parseDataKeys(`${OLD_KEY},${CURRENT_KEY}`, 'k2026'));
+    expect(live.plaintext.subarray(0, 4)).toEqual(EBML);
+    expect(live.outcome.keyId).toBe('k2026'); // (its last record may be torn: it is being written)
+    expect(live.outcome.records).toBeGreaterThan(1);
+    const livePart = path.join(dir, 'live-journal.mkv');
+    fs.writeFileSync(livePart, live.plaintext);
+    expect(probe(livePart).streams).toHaveLength(4);
+    expect(probe(livePart).durationS).toBeGreaterThan(1);
+
     await completeSession(pages);
     detail = await waitForFinalisation(server.url, sessionId);
     await pages.close();
@@ -277,5 +317,21 @@ describe('personal data encrypted at rest', () => {
     // A copy decrypted by the test itself is the playable recording.
     const copy = await decryptedCopy(server.dataDir, path.join(server.dataDir, 'recordings', sessionId, 'segment-001.mkv'), path.join(dir, 'segment-001.mkv'), parseDataKeys(CURRENT_KEY, undefined));
     expect(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', copy], { encoding: 'utf8' }).trim().split('\n')).toHaveLength(4);
+  });
+
+  it('keeps the customer\'s name and ID number out of the database file and its WAL, yet shows them to compliance', { timeout: 60_000 }, async () => {
+    expect(detail, 'the first test made the sale').toBeDefined();
+    // The identity as stored (the generated card the kiosk read), given back decrypted; after the rotation above, under the old key.
+    const review = await get(`/api/review/sessions/${sessionId}`);
+    expect(review.response.status).toBe(200);
+    const customer = (JSON.parse(review.body.toString('utf8')) as { customer: { name: string; documentNumber: string } | null }).customer;
+    expect(customer?.name).toBeTruthy();
+    expect(customer?.documentNumber).toMatch(/^\d{17}[\dX]$/);
+    const database = path.join(server.dataDir, 'vtm.sqlite');
+    for (const file of [database, `${database}-wal`].filter((f) => fs.existsSync(f))) {
+      const bytes = fs.readFileSync(file);
+      expect(bytes.includes(Buffer.from(customer!.documentNumber, 'utf8')), `${file} holds the ID number`).toBe(false);
+      expect(bytes.includes(Buffer.from(customer!.name, 'utf8')), `${file} holds the name`).toBe(false);
+    }
   });
 });

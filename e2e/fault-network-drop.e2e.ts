@@ -6,7 +6,10 @@
  * the namespace's end of the link down for 5 s (the kiosk's cable is pulled) and brings
  * it back. The kiosk must get back into the same session on its own (ICE restart, or a
  * new signaling connection that rejoins the session with new transports) within 10 s,
- * the recording must go on, and the outage must be on the session's timeline.
+ * the recording must go on, and the outage must be on the session's timeline. Two more
+ * cuts take each way back in turn: one long enough that the server drops the kiosk's
+ * socket (a rejoin), and one of the media path alone, the signaling staying up (an ICE
+ * restart: new ICE parameters over signaling, the same transports).
  *
  * A second test speaks the rejoin protocol from Node: a dropped kiosk keeps its session
  * for the grace period and only with its own token can take it back; a clean close ends
@@ -29,6 +32,8 @@ import { connectRaw } from './support/ws-client.ts';
 
 const CUT_MS = 5000;
 const LONG_CUT_MS = 14_000;
+/** Long enough for the browser to call the path down and restart ICE (after 1.5 s disconnected). */
+const MEDIA_CUT_MS = 8000;
 /** The issue's limit: back in the session within 10 s of the network coming back. */
 const RECOVERY_LIMIT_MS = 10_000;
 
@@ -45,7 +50,8 @@ describe.skipIf(!networkNamespacesAvailable())('fault: the kiosk network drops m
     dir = artifactDir('fault-network-drop');
     ns = createNetworkNamespace();
     // Reachable from the namespace (the host's end of the link) and, locally, from the teller.
-    server = await startServer(dir, { HOST: '0.0.0.0', ANNOUNCED_IP: ns.hostAddress });
+    // Media on the link's second address, so that it can be cut apart from signaling.
+    server = await startServer(dir, { HOST: '0.0.0.0', ANNOUNCED_IP: ns.mediaAddress });
     const camera = await prepareIdCamera();
     const kioskOrigin = server.url.replace('127.0.0.1', ns.hostAddress);
     kioskBrowser = await launchBrowser({
@@ -90,7 +96,12 @@ describe.skipIf(!networkNamespacesAvailable())('fault: the kiosk network drops m
    * sides get media again in the same session within the limit, that the outage is on
    * the timeline, and that the recording goes on; returns what was measured.
    */
-  async function dropKioskNetwork(cutMs: number, names: { kiosk: string; teller: string }, label: string, options: { expectRejoin?: boolean } = {}) {
+  async function dropKioskNetwork(
+    cutMs: number,
+    names: { kiosk: string; teller: string },
+    label: string,
+    options: { expectRejoin?: boolean; mediaOnly?: boolean } = {},
+  ) {
     const pages = await openCall(names.kiosk, names.teller);
     try {
       const { sessionId } = await callAndAccept(pages);
@@ -101,12 +112,14 @@ describe.skipIf(!networkNamespacesAvailable())('fault: the kiosk network drops m
       const sawKioskReconnecting = await watchForTestId(pages.kiosk, 'reconnecting');
       const sawTellerNotice = await watchForTestId(pages.teller, 'customer-reconnecting');
 
-      // Pull the kiosk's cable, then plug it back in.
+      // Pull the kiosk's cable (or block its media path alone), then plug it back in.
       const cutAt = Date.now();
-      ns.cut();
+      if (options.mediaOnly) ns.cutMedia();
+      else ns.cut();
       await new Promise((r) => setTimeout(r, cutMs));
       const restoredAt = Date.now();
-      ns.restore();
+      if (options.mediaOnly) ns.restoreMedia();
+      else ns.restore();
 
       // The kiosk is back in its session (on a new connection when the old one was lost)...
       if (options.expectRejoin) await until('the kiosk to rejoin', () => vtm<number>(pages.kiosk, 'rejoins'), (n) => n >= 1, 40_000, 100);
@@ -184,6 +197,15 @@ describe.skipIf(!networkNamespacesAvailable())('fault: the kiosk network drops m
     expect(measured.recoveredBy).toBe('rejoin');
     // The kiosk's new tracks are recorded in a new segment.
     expect(ended.recordings.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('restarts ICE on the same transports when only the media path is cut, the signaling staying up', async () => {
+    const { measured } = await dropKioskNetwork(MEDIA_CUT_MS, { kiosk: 'VTM-NETNS-3', teller: 'teller1' }, 'a: kiosk media path cut (8 s, ICE restart)', {
+      mediaOnly: true,
+    });
+    expect(measured.iceRestarts).toBeGreaterThanOrEqual(1);
+    expect(measured.rejoins).toBe(0);
+    expect(measured.recoveredBy).toBe('ice-restart');
   });
 });
 

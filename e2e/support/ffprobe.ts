@@ -8,10 +8,25 @@ export interface ProbedFile {
   streams: Array<{ codec_type: string; codec_name: string; tags?: { title?: string } }>;
 }
 
+/**
+ * Streams and duration. A recording is written by ffmpeg to a pipe, so its header has no
+ * duration: then, as the server does, the end of its last packet is taken.
+ */
 export function probe(file: string): ProbedFile {
   const out = execFileSync('ffprobe', ['-v', 'error', '-of', 'json', '-show_format', '-show_streams', file], { encoding: 'utf8' });
-  const info = JSON.parse(out) as { format: { duration: string }; streams: ProbedFile['streams'] };
-  return { durationS: Number(info.format.duration), streams: info.streams };
+  const info = JSON.parse(out) as { format: { duration?: string }; streams: ProbedFile['streams'] };
+  const durationS = Number(info.format.duration);
+  return { durationS: Number.isFinite(durationS) ? durationS : lastPacketEndS(file), streams: info.streams };
+}
+
+function lastPacketEndS(file: string): number {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-of', 'csv=p=0', '-show_entries', 'packet=pts_time,duration_time', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  let end = 0;
+  for (const line of out.split('\n')) {
+    const [pts, duration] = line.split(',').map(Number);
+    if (pts !== undefined && Number.isFinite(pts)) end = Math.max(end, pts + (Number.isFinite(duration) ? duration! : 0));
+  }
+  return end;
 }
 
 /**

@@ -2,11 +2,15 @@
  * A network namespace of the test's own, joined to this machine by a veth pair, so that
  * a browser run inside it reaches the server over a link the test can cut for real:
  *
- *   host  ── vtmh<id> 10.200.<n>.1/30 ══ veth ══ vtmn<id> 10.200.<n>.2/30 ──  namespace
+ *   host  ── vtmh<id> 10.200.<n>.1/29 ══ veth ══ vtmn<id> 10.200.<n>.2/29 ──  namespace
+ *                     10.200.<n>.3/29 (media)
  *
- * The addresses are a private /30 used only on this machine, between the test and its
+ * The addresses are a private /29 used only on this machine, between the test and its
  * own namespace. `cut()` takes the namespace's end down (the kiosk's cable is pulled:
- * its browser sees its network go away), `restore()` brings it back. Needs root (or
+ * its browser sees its network go away), `restore()` brings it back. The host's second
+ * address is for media (the server announces it for ICE): `cutMedia()` drops the
+ * namespace's packets to it alone (a blackhole route), so the browser's media stops while
+ * its signaling, on the first address, stays up; `restoreMedia()` lifts that. Needs root (or
  * CAP_NET_ADMIN); `available()` says whether this machine allows it. Names carry the
  * process id and a counter, so runs never collide; `remove()` deletes the namespace and
  * with it both ends of the pair, and `removeStale()` cleans up after killed runs.
@@ -28,12 +32,17 @@ export interface NetworkNamespace {
   hostAddress: string;
   /** The namespace's own address. */
   namespaceAddress: string;
+  /** The host's second address on the link, for the server to announce for media. */
+  mediaAddress: string;
   /** An executable that runs its arguments inside the namespace (for playwright's executablePath). */
   wrap(executable: string, dir: string): string;
   /** Takes the namespace's end of the link down. */
   cut(): void;
   /** Brings it back up. */
   restore(): void;
+  /** Drops what the namespace sends to `mediaAddress`, nothing else. */
+  cutMedia(): void;
+  restoreMedia(): void;
   remove(): void;
 }
 
@@ -64,19 +73,21 @@ export function createNetworkNamespace(): NetworkNamespace {
   const short = `${process.pid % 100000}${String.fromCharCode(97 + (counter % 26))}`;
   const hostIf = `vh${short}`;
   const nsIf = `vn${short}`;
-  // A /30 per namespace inside 10.200.0.0/16, from the pid and counter.
-  const block = ((process.pid * 7 + counter * 13) % 16000) * 4;
+  // A /29 per namespace inside 10.200.0.0/16, from the pid and counter.
+  const block = ((process.pid * 7 + counter * 13) % 8000) * 8;
   const subnet = `10.200.${Math.floor(block / 256) % 256}`;
   const base = block % 256;
   const hostAddress = `${subnet}.${base + 1}`;
   const namespaceAddress = `${subnet}.${base + 2}`;
+  const mediaAddress = `${subnet}.${base + 3}`;
   ip('netns', 'add', name);
   try {
     ip('link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf);
     ip('link', 'set', nsIf, 'netns', name);
-    ip('addr', 'add', `${hostAddress}/30`, 'dev', hostIf);
+    ip('addr', 'add', `${hostAddress}/29`, 'dev', hostIf);
+    ip('addr', 'add', `${mediaAddress}/29`, 'dev', hostIf);
     ip('link', 'set', hostIf, 'up');
-    ip('-n', name, 'addr', 'add', `${namespaceAddress}/30`, 'dev', nsIf);
+    ip('-n', name, 'addr', 'add', `${namespaceAddress}/29`, 'dev', nsIf);
     ip('-n', name, 'link', 'set', 'lo', 'up');
     ip('-n', name, 'link', 'set', nsIf, 'up');
   } catch (error) {
@@ -89,6 +100,7 @@ export function createNetworkNamespace(): NetworkNamespace {
     name,
     hostAddress,
     namespaceAddress,
+    mediaAddress,
     wrap(executable, dir) {
       const script = path.join(dir, `in-${name}.sh`);
       fs.writeFileSync(script, `#!/bin/sh\nexec ip netns exec ${name} ${executable} "$@"\n`, { mode: 0o755 });
@@ -99,6 +111,12 @@ export function createNetworkNamespace(): NetworkNamespace {
     },
     restore() {
       ip('-n', name, 'link', 'set', nsIf, 'up');
+    },
+    cutMedia() {
+      ip('-n', name, 'route', 'add', 'blackhole', `${mediaAddress}/32`);
+    },
+    restoreMedia() {
+      ip('-n', name, 'route', 'del', 'blackhole', `${mediaAddress}/32`);
     },
     remove() {
       if (removed) return;

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDataKeys, type DataKeyring } from '../../sfu/src/storage/encryption/data-keys.ts';
 import { MAGIC, decryptBuffer, decryptFile } from '../../sfu/src/storage/encryption/encrypted-file.ts';
+import { readRecordingJournal, type JournalReadOutcome } from '../../sfu/src/storage/encryption/recording-journal.ts';
 import { DEVELOPMENT_KEY_FILE } from '../../sfu/src/storage/encryption/key-setup.ts';
 
 /** The keys of a test server's data folder: its generated development key. */
@@ -40,4 +41,13 @@ export async function decryptedCopy(dataDir: string, file: string, target: strin
 /** The stored file's content, decrypted. */
 export function storedContent(dataDir: string, file: string, keys: DataKeyring = dataKeysOf(dataDir)): Buffer {
   return decryptBuffer(keys, nameIn(dataDir, file), fs.readFileSync(file));
+}
+
+/**
+ * What a recording's encrypted journal (`<recording>.journal`, while a call is recorded or
+ * after a crash) holds so far: its complete records' plaintext, and whether a torn record
+ * was left out.
+ */
+export async function journalContent(dataDir: string, journalFile: string, keys: DataKeyring = dataKeysOf(dataDir)): Promise<{ plaintext: Buffer; outcome: JournalReadOutcome }> {
+  return readRecordingJournal(keys, nameIn(dataDir, journalFile), journalFile);
 }

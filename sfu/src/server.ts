@@ -31,6 +31,7 @@ import { createSqliteRepositories } from './storage/sqlite/index.ts';
 import type { Repositories } from './storage/repositories.ts';
 import { setUpDataKeys } from './storage/encryption/key-setup.ts';
 import { clearPrivateTemp, useDataKeys } from './storage/stored-file.ts';
+import { REQUEST_RECEIVE_LIMITS, refuseMalformedRequest } from './http/malformed-requests.ts';
 
 export interface RunningServer {
   url: string;
@@ -44,7 +45,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const releaseDataKeys = useDataKeys(config.dataDir, dataKeys);
   // Decrypted working copies a crash left behind (finalisation's ffmpeg inputs).
   await clearPrivateTemp(config.dataDir);
-  const repos = createSqliteRepositories(config.databaseFile);
+  // The same keys seal the personal data kept in the database (customer identities).
+  const repos = createSqliteRepositories(config.databaseFile, { dataKeys });
   const audit = new AuditLog({ repo: repos.audit, dataDir: config.dataDir });
   await restoreAuditProtection(repos, audit, logger);
   const recording = new RecordingService({
@@ -97,8 +99,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const app = createHttpApp({ auth, kiosks, audit, evidence, receipts, review, evidenceExport, kiosk: config.kiosk, secureCookies: config.tls !== null, workers, repos, recording, staticDir: config.staticDir, logger });
   const server = config.tls
-    ? https.createServer(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress]), app)
-    : http.createServer(app);
+    ? https.createServer({ ...(await loadOrCreateTls(config.tls, config.dataDir, ['localhost', '127.0.0.1', config.rtc.announcedAddress])), ...REQUEST_RECEIVE_LIMITS }, app)
+    : http.createServer(REQUEST_RECEIVE_LIMITS, app);
+  server.on('clientError', refuseMalformedRequest);
   const wss = attachSignaling(server, { sessions, auth, kiosks, kioskConnections, routerRtpCapabilities: () => routerRtpCapabilities, logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -51,7 +51,7 @@ export class CustomerIdentityService {
     } else {
       await this.#evidence.require(sessionId, document.imageEvidenceId, 'passport-page');
     }
-    if (await this.#repos.customers.identityFor(sessionId)) throw new RequestError('conflict', 'the identity is already recorded');
+    if (await this.#repos.customers.hasIdentity(sessionId)) throw new RequestError('conflict', 'the identity is already recorded');
     await this.#repos.customers.saveIdentity({
       sessionId,
       ...record,

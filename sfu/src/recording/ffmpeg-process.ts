@@ -1,6 +1,8 @@
 /**
  * One ffmpeg process that receives RTP described by an SDP file and copies it, without
- * re-encoding, into a Matroska file written so that a crash loses at most about a second.
+ * re-encoding, into Matroska written so that a crash loses at most about a second.
+ * ffmpeg writes to its stdout, never to a file: the bytes go to an output (the encrypted
+ * recording journal) as they arrive, so no plaintext media touches the disk.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -19,10 +21,17 @@ export interface FfmpegProcessEvents {
   exit: [info: { code: number | null; signal: NodeJS.Signals | null; expected: boolean }];
 }
 
+/** Where ffmpeg's Matroska goes. `write` must not wait: a blocked pipe makes ffmpeg drop packets. */
+export interface RecordingOutput {
+  write(data: Buffer): void;
+  /** Called once ffmpeg's stdout has ended (it exited, or was killed): takes what is left. */
+  end(): Promise<unknown>;
+}
+
 export interface FfmpegRecordingOptions {
   ffmpegPath: string;
   sdpFile: string;
-  outputFile: string;
+  output: RecordingOutput;
   logFile: string;
   /** Matroska track titles, in SDP order (e.g. "kiosk-audio"). */
   streamTitles: string[];
@@ -33,6 +42,7 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
   #outputOpened = false;
   #stopping = false;
   readonly #exited: Promise<void>;
+  readonly #outputEnded: Promise<void>;
 
   constructor(options: FfmpegRecordingOptions) {
     super();
@@ -53,15 +63,31 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
         '-map', '0',
         '-c', 'copy',
         ...titles,
-        // Small clusters flushed at once: a killed process leaves a file playable to
-        // within about a second of the kill.
+        // Small clusters flushed at once: a killed process leaves a stream playable to
+        // within about a second of the kill. On a pipe the muxer writes neither cues nor
+        // duration (nothing to seek back to); readers take the duration from the packets.
         '-flush_packets', '1',
         '-cluster_time_limit', '1000',
         '-f', 'matroska',
-        '-y', options.outputFile,
+        'pipe:1',
       ],
-      { stdio: ['pipe', 'ignore', 'pipe'] },
+      { stdio: ['pipe', 'pipe', 'pipe'] },
     );
+    const stdout = this.#child.stdout!;
+    // Read as fast as it comes (never paused): the output buffers if its disk is slow.
+    stdout.on('data', (data: Buffer) => options.output.write(data));
+    this.#outputEnded = new Promise<void>((resolve) => {
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        // A failure to close is the output's to report; the segment seals what reached it.
+        options.output.end().then(() => resolve(), () => resolve());
+      };
+      stdout.once('end', end);
+      stdout.once('close', end);
+      stdout.once('error', end);
+    });
     const log = createWriteStream(options.logFile, { flags: 'a' });
     const lines = readline.createInterface({ input: this.#child.stderr! });
     lines.on('line', (line) => {
@@ -79,8 +105,16 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
         this.emit('exit', { code, signal, expected: this.#stopping });
         resolve();
       });
-      this.#child.once('error', () => resolve());
+      this.#child.once('error', () => {
+        this.#child.stdout!.destroy();
+        resolve();
+      });
     });
+  }
+
+  /** Resolves once ffmpeg's stdout has ended and the output has taken its last bytes. */
+  outputWritten(): Promise<void> {
+    return this.#outputEnded;
   }
 
   get pid(): number | undefined {
@@ -111,17 +145,21 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
    * Makes ffmpeg finish the file and exit. ffmpeg notices 'q' or a SIGINT only between
    * packets, so stop it while the call still sends (a second SIGINT would abort the
    * file's final write, so it is never sent). If nothing arrives any more, it is killed
-   * after a grace period: the file, flushed packet by packet, stays playable to the end,
-   * only its header lacks the duration.
+   * after a grace period: the stream, flushed packet by packet, stays playable to the end.
+   * Resolves once the output has taken the last of ffmpeg's stdout.
    */
   async stop(graceMs = 3000): Promise<void> {
     this.#stopping = true;
-    if (!this.running) return this.#exited;
+    if (!this.running) {
+      await this.#exited;
+      return this.#outputEnded;
+    }
     this.#child.stdin!.end('q');
     this.#child.kill('SIGINT');
     const exited = await Promise.race([this.#exited.then(() => true), sleep(graceMs).then(() => false)]);
     if (!exited) this.#child.kill('SIGKILL');
     await this.#exited;
+    await this.#outputEnded;
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {

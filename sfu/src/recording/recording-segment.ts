@@ -1,19 +1,26 @@
 /**
  * One continuous piece of a session's recording: a fixed set of producers, each fed
- * through a PlainTransport to one ffmpeg process writing one Matroska file. When the set
- * of producers changes, or ffmpeg dies, the session recorder starts a new segment.
+ * through a PlainTransport to one ffmpeg process writing one Matroska stream, encrypted
+ * as it arrives into the segment's journal (sealed into the stored file at the end).
+ * When the set of producers changes, or ffmpeg dies, the session recorder starts a new
+ * segment.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { types } from 'mediasoup';
 import type { RtpParameters } from '@vtm/shared';
 import type { RoomProducer } from '../call/room.ts';
+import type { Logger } from '../logger.ts';
+import { createRecordingJournal, dataFolderOf, recordingJournalName, removeStoredFile, storedFileName } from '../storage/stored-file.ts';
 import { FfmpegProcess } from './ffmpeg-process.ts';
 import { buildRecordingSdp } from './recording-sdp.ts';
 import type { UdpPortAllocator } from './udp-ports.ts';
 
 export interface SegmentFiles {
+  /** The stored recording (written when the segment is sealed). */
   mkv: string;
+  /** Its encrypted journal while ffmpeg records (storage/encryption/recording-journal.ts). */
+  journal: string;
   sdp: string;
   log: string;
   /** ffmpeg's pid while it records, so that a restart after a crash can stop an orphan. */
@@ -21,10 +28,11 @@ export interface SegmentFiles {
 }
 
 export const ffmpegPidFileOf = (mkvFile: string) => mkvFile.replace(/\.mkv$/, '.ffmpeg.pid');
+export const sdpFileOf = (mkvFile: string) => mkvFile.replace(/\.mkv$/, '.sdp');
 
 export function segmentFiles(dir: string, segment: number): SegmentFiles {
   const base = path.join(dir, `segment-${String(segment).padStart(3, '0')}`);
-  return { mkv: `${base}.mkv`, sdp: `${base}.sdp`, log: `${base}.ffmpeg.log`, pid: ffmpegPidFileOf(`${base}.mkv`) };
+  return { mkv: `${base}.mkv`, journal: recordingJournalName(`${base}.mkv`), sdp: sdpFileOf(`${base}.mkv`), log: `${base}.ffmpeg.log`, pid: ffmpegPidFileOf(`${base}.mkv`) };
 }
 
 /** How often, once recording, the recorder asks for a keyframe (a small cost in bitrate). */
@@ -43,14 +51,16 @@ export class RecordingSegment {
   startedAt: Date | null = null;
   readonly #feeds: Feed[] = [];
   readonly #ports: UdpPortAllocator;
+  readonly #logger: Logger | null;
   #ffmpeg: FfmpegProcess | null = null;
   #router: types.Router | null = null;
   #keyframeTimer: NodeJS.Timeout | null = null;
 
-  constructor(init: { number: number; dir: string; ports: UdpPortAllocator }) {
+  constructor(init: { number: number; dir: string; ports: UdpPortAllocator; logger?: Logger }) {
     this.number = init.number;
     this.files = segmentFiles(init.dir, init.number);
     this.#ports = init.ports;
+    this.#logger = init.logger?.child({ segment: init.number }) ?? null;
   }
 
   get ffmpeg(): FfmpegProcess | null {
@@ -75,10 +85,15 @@ export class RecordingSegment {
     );
     await fs.mkdir(path.dirname(this.files.mkv), { recursive: true });
     await fs.writeFile(this.files.sdp, sdp);
+    const dataDir = dataFolderOf(this.files.mkv);
+    const journal = await createRecordingJournal(dataDir, storedFileName(dataDir, this.files.mkv), {
+      onBacklog: (queuedBytes) => this.#logger?.warn({ queuedBytes }, 'the disk is slower than the recording: encrypted records wait in memory'),
+      onError: (error) => this.#logger?.error({ err: error }, 'writing the recording journal failed: the rest of this segment is lost'),
+    });
     const ffmpeg = new FfmpegProcess({
       ffmpegPath,
       sdpFile: this.files.sdp,
-      outputFile: this.files.mkv,
+      output: journal,
       logFile: this.files.log,
       streamTitles: producers.map((p) => `${p.role}-${p.kind}`),
     });
@@ -112,6 +127,18 @@ export class RecordingSegment {
   release(): void {
     this.#stopKeyFrames();
     this.#closeFeeds();
+  }
+
+  /** Resolves once ffmpeg's output is all in the journal (and the journal closed): then it can be sealed. */
+  async outputWritten(): Promise<void> {
+    await this.#ffmpeg?.outputWritten();
+  }
+
+  /** For a segment that never started: its journal holds no recording worth keeping. */
+  async discardOutput(): Promise<void> {
+    await this.outputWritten();
+    const dataDir = dataFolderOf(this.files.journal);
+    await removeStoredFile(dataDir, storedFileName(dataDir, this.files.journal));
   }
 
   #closeFeeds(): void {

@@ -12,8 +12,9 @@ import type { Room } from '../call/room.ts';
 import type { RecordingRepository } from '../storage/repositories.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { SYSTEM_ACTOR } from '../audit/audit-entry.ts';
-import { ffmpegPidFileOf } from './recording-segment.ts';
-import { auditSealedRecording, sealRecordingFile } from './seal-recording.ts';
+import { recordingJournalName } from '../storage/stored-file.ts';
+import { ffmpegPidFileOf, sdpFileOf } from './recording-segment.ts';
+import { EmptyRecordingError, auditSealedRecording, sealRecordingFile, type SealedFile } from './seal-recording.ts';
 import { SessionRecorder } from './session-recorder.ts';
 import { UdpPortAllocator } from './udp-ports.ts';
 
@@ -75,8 +76,9 @@ export class RecordingService {
   }
 
   /**
-   * After a crash, recordings still marked as running hold what ffmpeg flushed before it
-   * died. Seal them as interrupted so they are hashed and playable like any other.
+   * After a crash, recordings still marked as running hold what ffmpeg sent before it
+   * died, in their encrypted journals (or, from an earlier version, a plaintext file).
+   * Seal them as interrupted so they are hashed and playable like any other.
    */
   async recoverUnfinished(): Promise<number> {
     await stopEveryOrphanedFfmpeg(this.#recordingsDir);
@@ -84,26 +86,40 @@ export class RecordingService {
     for (const recording of unfinished) {
       await stopOrphanedFfmpeg(recording.path);
       const endedAt = new Date().toISOString();
-      const exists = await fs.stat(recording.path).then((s) => s.size > 0, () => false);
+      const hasBytes = (file: string) => fs.stat(file).then((s) => s.size > 0, () => false);
+      const exists = (await hasBytes(recording.path)) || (await hasBytes(recordingJournalName(recording.path)));
       if (!exists) {
-        await this.#recordings.finish(recording.id, {
-          state: 'failed', endedAt, sizeBytes: null, durationMs: null, streams: [], sha256: null,
-        });
-        await this.#audit.record({
-          actor: SYSTEM_ACTOR,
-          action: 'recording.failed',
-          sessionId: recording.sessionId,
-          subject: `recording:${recording.id}`,
-          details: { segment: recording.segment, reason: 'no file left after a crash' },
-        });
+        await this.#failRecovery(recording, endedAt, 'no file left after a crash');
         continue;
       }
-      const sealed = await sealRecordingFile(this.#config.ffprobePath, recording.path);
+      let sealed: SealedFile;
+      try {
+        sealed = await sealRecordingFile(this.#config.ffprobePath, recording.path);
+      } catch (error) {
+        // One unreadable recording must not keep the server from starting.
+        if (!(error instanceof EmptyRecordingError)) this.#logger.error({ err: error, sessionId: recording.sessionId, segment: recording.segment }, 'could not seal a recording left by a crash');
+        await this.#failRecovery(recording, endedAt, error instanceof EmptyRecordingError ? 'nothing recorded before a crash' : `could not be sealed after a crash: ${(error as Error).message}`);
+        continue;
+      }
+      if (sealed.droppedTornRecord) this.#logger.warn({ sessionId: recording.sessionId, segment: recording.segment }, 'the recording journal ended in a torn record, left out');
       await this.#recordings.finish(recording.id, { state: 'interrupted', endedAt, ...sealed });
       await auditSealedRecording(this.#audit, recording, 'interrupted', sealed);
       this.#logger.warn({ sessionId: recording.sessionId, segment: recording.segment }, 'recovered an interrupted recording');
     }
     return unfinished.length;
+  }
+
+  async #failRecovery(recording: { id: number; sessionId: string; segment: number }, endedAt: string, reason: string): Promise<void> {
+    await this.#recordings.finish(recording.id, {
+      state: 'failed', endedAt, sizeBytes: null, durationMs: null, streams: [], sha256: null,
+    });
+    await this.#audit.record({
+      actor: SYSTEM_ACTOR,
+      action: 'recording.failed',
+      sessionId: recording.sessionId,
+      subject: `recording:${recording.id}`,
+      details: { segment: recording.segment, reason },
+    });
   }
 }
 
@@ -123,14 +139,15 @@ async function stopEveryOrphanedFfmpeg(recordingsDir: string): Promise<void> {
 
 /**
  * An ffmpeg left running by a server that was killed gets no more packets and would
- * block forever holding the file: stop it (its file is already flushed packet by packet).
+ * block forever (its stdout, the journal's source, is gone with the server): stop it.
+ * It is known by its segment's SDP on its command line (it writes to a pipe).
  */
 async function stopOrphanedFfmpeg(recordingPath: string): Promise<void> {
   const pidFile = ffmpegPidFileOf(recordingPath);
   const pid = Number(await fs.readFile(pidFile, 'utf8').catch(() => ''));
   if (!pid) return;
   const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (cmdline.includes(recordingPath)) {
+  if (cmdline.includes(sdpFileOf(recordingPath))) {
     process.kill(pid, 'SIGKILL');
     for (let i = 0; i < 50 && (await fs.stat(`/proc/${pid}`).then(() => true, () => false)); i++) await sleep(20);
   }

@@ -1,7 +1,8 @@
 /**
  * Records one call for as long as it lasts, as one or more segments. A new segment
  * starts when the set of tracks changes (a party joins, leaves or rejoins) or when ffmpeg
- * dies; each finished segment is sealed (probed, hashed, made read-only) and stored.
+ * dies; each finished segment is sealed (its encrypted journal converted into the stored
+ * encrypted file, probed, hashed, made read-only).
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
@@ -151,7 +152,7 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     if (producers.length === 0 || this.#stopped || this.#room.closed) return null;
     const trackKey = producers.map((p) => p.producer.id).join(',');
     const number = this.#nextSegment++;
-    const segment = new RecordingSegment({ number, dir: this.dir, ports: this.#deps.ports });
+    const segment = new RecordingSegment({ number, dir: this.dir, ports: this.#deps.ports, logger: this.#logger });
     const recordingId = await this.#deps.recordings.start({
       sessionId: this.#room.sessionId,
       segment: number,
@@ -164,6 +165,7 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     } catch (error) {
       segment.release();
       await segment.ffmpeg?.stop();
+      await segment.discardOutput().catch((err: unknown) => this.#logger.warn({ err, segment: number }, 'could not remove the journal of a segment that did not start'));
       this.#active = null;
       await this.#deps.recordings.finish(recordingId, {
         state: 'failed', endedAt: new Date().toISOString(), sizeBytes: null, durationMs: null, streams: [], sha256: null,
@@ -203,7 +205,10 @@ export class SessionRecorder extends EventEmitter<SessionRecorderEvents> {
     const state = interrupted ? 'interrupted' : 'sealed';
     let sealed: SealedFile;
     try {
+      // A dead ffmpeg's last bytes may still be on their way into the journal.
+      await active.segment.outputWritten();
       sealed = await sealRecordingFile(this.#deps.ffprobePath, active.segment.files.mkv);
+      if (sealed.droppedTornRecord) this.#logger.warn({ segment: active.segment.number }, 'the recording journal ended in a torn record, left out');
       await this.#deps.recordings.finish(active.recordingId, { state, endedAt: endedAt.toISOString(), ...sealed });
     } catch (error) {
       await this.#deps.recordings.finish(active.recordingId, {

@@ -31,7 +31,7 @@ describe('retention purge', () => {
   beforeEach(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtm-retention-'));
     releaseKeys = useDataKeys(dataDir, KEYS);
-    repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'));
+    repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'), { dataKeys: KEYS });
     audit = new AuditLog({ repo: repos.audit, dataDir });
   });
 
@@ -232,7 +232,7 @@ describe('npm run retention:purge', () => {
 
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtm-retention-cli-'));
-    const repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'));
+    const repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'), { dataKeys: KEYS });
     const release = useDataKeys(dataDir, KEYS);
     session = await seedStoredSession(repos, new AuditLog({ repo: repos.audit, dataDir }), { endedAt: ENDED, decisions: ['approved'] });
     release(); // the command runs with no keys
@@ -260,7 +260,7 @@ describe('npm run retention:purge', () => {
     const done = await run(['--now', NOW.toISOString()]);
     expect(done.code).toBe(EXIT_DONE);
     expect(JSON.parse(done.out)).toEqual({ cutoff: '2019-03-03T12:00:00.000Z', purged: [session.sessionId], held: [], filesRemoved: session.files.length });
-    const repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'));
+    const repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'), { dataKeys: KEYS });
     const [entry] = (await repos.audit.listForSession(session.sessionId)).filter((e) => e.action === 'session.purged');
     await repos.close();
     expect(entry!.details).toMatchObject({ now: NOW.toISOString(), clockOverridden: true });

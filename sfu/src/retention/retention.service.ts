@@ -126,7 +126,7 @@ export class RetentionService {
           now: run.now.toISOString(),
           clockOverridden: run.clockOverridden ?? false,
           files: files.length,
-          identityRemoved: (await this.#repos.customers.identityFor(sessionId)) !== undefined,
+          identityRemoved: await this.#repos.customers.hasIdentity(sessionId),
           // Each redacted event's new payload hash: the timeline stays checkable after the purge.
           redactedEvents: await Promise.all(redacted.map(async (e) => ({ eventId: e.id, fields: e.fields, payloadSha256: await jsonSha256(e.payload) }))),
         },

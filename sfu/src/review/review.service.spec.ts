@@ -4,6 +4,7 @@
  * handed out), a purged session shows nothing personal, and decisions are appended to an
  * ended session's history only.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReviewListQuery, ReviewSessionDetail } from '@vtm/shared';
 import { AuditLog } from '../audit/audit-log.ts';
 import { jsonSha256 } from '../audit/audit-entry.ts';
+import { DataKeyring } from '../storage/encryption/data-keys.ts';
 import type { Repositories, UserRecord } from '../storage/repositories.ts';
 import { createSqliteRepositories } from '../storage/sqlite/index.ts';
 import { seedSession } from './review-seed.ts';
@@ -42,7 +44,7 @@ describe('ReviewService (real SQLite file)', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtm-review-'));
     file = path.join(dir, 'vtm.sqlite');
-    repos = createSqliteRepositories(file);
+    repos = createSqliteRepositories(file, { dataKeys: new DataKeyring([{ id: 'k1', key: randomBytes(32) }], 'k1') });
     audit = new AuditLog({ repo: repos.audit, dataDir: dir });
     review = new ReviewService({ repos, audit });
   });

@@ -35,6 +35,8 @@ export const MAX_TRANSPORTS_PER_PEER = 4;
 export const handlers: { [M in Method]: Handler<M> } = {
   async hello(ctx, data) {
     if (ctx.peer) throw notAllowed('hello was already said');
+    // Read first: should it fail, no peer is left half made (hello may then be said again).
+    const routerRtpCapabilities = ctx.routerRtpCapabilities();
     if (data.role === 'teller') {
       if (ctx.user?.role !== 'teller') throw new RequestError('unauthenticated', 'sign in as a teller first');
       ctx.peer = new Peer({ role: 'teller', name: ctx.user.username, channel: ctx.channel });
@@ -47,7 +49,7 @@ export const handlers: { [M in Method]: Handler<M> } = {
       ctx.peer.location = kiosk.location;
       ctx.peer.kioskId = kiosk.id;
     }
-    return { peerId: ctx.peer.id, routerRtpCapabilities: ctx.routerRtpCapabilities() };
+    return { peerId: ctx.peer.id, routerRtpCapabilities };
   },
 
   async 'session.create'(ctx, { language, service, rtpCapabilities }) {

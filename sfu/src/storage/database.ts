@@ -15,6 +15,9 @@ export function openSqliteDatabase(file: string, list: readonly Migration[] = mi
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted and replaced rows are overwritten with zeros, not left in free space: a purged
+  // identity, a redacted event or a plaintext row data:encrypt sealed is gone from the file.
+  db.pragma('secure_delete = ON');
   migrate(db, list);
   return db;
 }

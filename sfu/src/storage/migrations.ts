@@ -354,4 +354,70 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'customer identities: personal data sealed (AES-256-GCM), document number as a blind index',
+    sql: `
+      -- Everything personal about the customer (document number, name, birth date, sex, and
+      -- the document, OCR, corrections and checks that repeat them) is one AES-256-GCM sealed
+      -- JSON value per row (storage/encryption/sealed-fields.ts): one nonce and tag per row,
+      -- no per-field lengths to read, and a field added later needs no migration. key_id
+      -- names the DATA_KEYS key it is sealed with; the additional data binds it to this table
+      -- and session_id. document_number_index is HMAC-SHA256 of the normalised document
+      -- number under a subkey of that same key: it finds a returning customer's earlier
+      -- assessments without the number being stored.
+      -- Migrations have no keys: rows of earlier versions keep their plaintext columns
+      -- (read as they are) until npm run data:encrypt seals them; a row is either sealed with
+      -- its plaintext columns empty, or plaintext, never both (the CHECK below).
+      CREATE TABLE customer_identities_sealed (
+        session_id             TEXT PRIMARY KEY REFERENCES sessions (id),
+        document_kind          TEXT NOT NULL CHECK (document_kind IN ('cn-resident-id', 'passport-td3')),
+        captured_at            TEXT NOT NULL,
+        key_id                 TEXT,
+        personal_data          BLOB,
+        document_number_index  BLOB,
+        document_number        TEXT,
+        name                   TEXT,
+        birth_date             TEXT,
+        sex                    TEXT,
+        document               TEXT,
+        ocr                    TEXT,
+        customer_corrections   TEXT,
+        automatic_corrections  TEXT,
+        checks                 TEXT,
+        CHECK (
+          (key_id IS NOT NULL AND personal_data IS NOT NULL AND document_number_index IS NOT NULL
+           AND coalesce(document_number, name, birth_date, sex, document, ocr, customer_corrections, automatic_corrections, checks) IS NULL)
+          OR
+          (key_id IS NULL AND personal_data IS NULL AND document_number_index IS NULL
+           AND document_number IS NOT NULL AND name IS NOT NULL AND birth_date IS NOT NULL AND sex IS NOT NULL
+           AND document IS NOT NULL AND ocr IS NOT NULL AND customer_corrections IS NOT NULL
+           AND automatic_corrections IS NOT NULL AND checks IS NOT NULL)
+        )
+      );
+      INSERT INTO customer_identities_sealed (session_id, document_kind, captured_at, document_number, name, birth_date, sex,
+                                              document, ocr, customer_corrections, automatic_corrections, checks)
+        SELECT session_id, document_kind, captured_at, document_number, name, birth_date, sex,
+               document, ocr, customer_corrections, automatic_corrections, checks
+        FROM customer_identities;
+      DROP TABLE customer_identities;
+      ALTER TABLE customer_identities_sealed RENAME TO customer_identities;
+      CREATE INDEX customer_identities_document_index ON customer_identities (document_number_index);
+      -- Rows not yet sealed are still found by their plaintext number.
+      CREATE INDEX customer_identities_plaintext_document ON customer_identities (document_number) WHERE document_number IS NOT NULL;
+      -- Which keys rows use (checked at start), and the rows data:encrypt still has to seal.
+      CREATE INDEX customer_identities_key ON customer_identities (key_id);
+    `,
+  },
+  {
+    version: 13,
+    name: "reviewers' list: index of the sessions it can show",
+    sql: `
+      -- The list shows sessions that reached the queue, newest first: this index holds just
+      -- those, in that order, so the first page reads a page of entries (not the whole table
+      -- sorted) and the count reads the small index. It replaces the full one of migration 10.
+      DROP INDEX sessions_created;
+      CREATE INDEX sessions_reviewable_created ON sessions (created_at, id) WHERE queued_at IS NOT NULL;
+    `,
+  },
 ];

@@ -189,6 +189,8 @@ export interface PreviousAssessment {
 export interface CustomerRepository {
   saveIdentity(identity: CustomerIdentityRecord): Promise<void>;
   identityFor(sessionId: string): Promise<CustomerIdentityRecord | undefined>;
+  /** Whether the session has an identity stored; needs no key (the retention purge runs without). */
+  hasIdentity(sessionId: string): Promise<boolean>;
   /** Assessments of the customer with this document number, newest first. */
   assessmentsOf(documentNumber: string): Promise<PreviousAssessment[]>;
 }

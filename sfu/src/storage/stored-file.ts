@@ -7,7 +7,9 @@
  * Personal data is encrypted at rest (storage/encryption/encrypted-file.ts): writing
  * encrypts under the data folder's current key, reading decrypts here and nowhere else
  * (while streaming to an authorised user, or into a private temporary file for ffmpeg).
- * A file from before encryption (no encrypted header) is read as it is.
+ * A file from before encryption (no encrypted header) is read as it is. A recording in
+ * progress is an encrypted journal beside its stored name (recording-journal.ts), sealed
+ * into the stored file when it ends.
  *
  * Hashes and sizes kept in the database and chained into the audit trail are those of
  * the bytes on disk, so the trail verifies without keys; GCM authenticates the plaintext.
@@ -23,6 +25,7 @@ import { Readable } from 'node:stream';
 import { relativeToDataDir, resolveInDataDir } from '../audit/audit-entry.ts';
 import { DataKeyError, type DataKeyring } from './encryption/data-keys.ts';
 import { Decryptor, EncryptedFileReader, decryptFile, encryptFile, readEncryptionHeader, writeEncryptedFile, type KeySource, type StoredBytes } from './encryption/encrypted-file.ts';
+import { RecordingJournalReader, RecordingJournalWriter, convertJournalToEncryptedFile, type JournalReadOutcome, type JournalWriterOptions } from './encryption/recording-journal.ts';
 
 export type { StoredBytes } from './encryption/encrypted-file.ts';
 
@@ -260,4 +263,48 @@ export async function removeStoredFile(dataDir: string, relativePath: string): P
 /** Removes a folder of stored files and whatever else is left in it (e.g. a recorder's SDP). */
 export async function removeStoredFolder(dataDir: string, relativePath: string): Promise<void> {
   await fs.rm(locate(dataDir, relativePath), { recursive: true, force: true });
+}
+
+/** A recording in progress is kept beside its stored name, as `<name>.journal` (recording-journal.ts). */
+export const recordingJournalName = (relativePath: string): string => `${relativePath}.journal`;
+
+/** Starts the encrypted journal of the recording to be stored as `relativePath`, under the current key. */
+export async function createRecordingJournal(dataDir: string, relativePath: string, options: JournalWriterOptions = {}): Promise<RecordingJournalWriter> {
+  const journal = recordingJournalName(relativePath);
+  const file = locate(dataDir, journal);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  return RecordingJournalWriter.create(keyringOf(dataDir), journal, file, options);
+}
+
+export type JournalSealOutcome =
+  /** Converted into the stored file; `outcome` says whether a torn last record was dropped. */
+  | { kind: 'converted'; stored: StoredBytes; outcome: JournalReadOutcome }
+  /** The stored file was already there (a crash came after the conversion): the journal was only removed. */
+  | { kind: 'already-sealed' }
+  /** Nothing was ever recorded: the journal was removed and no stored file made. */
+  | { kind: 'empty' };
+
+/**
+ * Turns the journal of the recording `relativePath` into the stored encrypted file
+ * (read-only), atomically, then removes the journal; null when there is no journal.
+ */
+export async function sealRecordingJournal(dataDir: string, relativePath: string): Promise<JournalSealOutcome | null> {
+  const journalName = recordingJournalName(relativePath);
+  const journal = locate(dataDir, journalName);
+  const target = locate(dataDir, relativePath);
+  if (!(await fs.access(journal).then(() => true, () => false))) return null;
+  let result: JournalSealOutcome;
+  if (await fs.access(target).then(() => true, () => false)) {
+    // Written all or nothing: a file there is the whole conversion.
+    result = { kind: 'already-sealed' };
+  } else {
+    const reader = await RecordingJournalReader.open(readingKeysOf(dataDir), journalName, journal);
+    const empty = reader.empty;
+    await reader.close();
+    result = empty
+      ? { kind: 'empty' }
+      : { kind: 'converted', ...(await convertJournalToEncryptedFile(keyringOf(dataDir), { name: journalName, file: journal }, { name: relativePath, file: target }, { mode: 0o444 })) };
+  }
+  await fs.rm(journal, { force: true });
+  return result;
 }

@@ -41,7 +41,7 @@ describe.each([
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtm-export-'));
     if (encrypted) releaseKeys = useDataKeys(dataDir, KEYS);
-    repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'));
+    repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'), { dataKeys: KEYS });
     audit = new AuditLog({ repo: repos.audit, dataDir });
     const review = new ReviewService({ repos, audit });
     exports = new EvidenceExportService({ repos, audit, detailFor: (id) => review.detailFor(id) });

@@ -28,7 +28,7 @@ describe('data:encrypt', () => {
 
   beforeEach(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtm-data-encrypt-'));
-    repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'));
+    repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'), { dataKeys: KEYS });
     audit = new AuditLog({ repo: repos.audit, dataDir });
     // Stored by an earlier version: no keys, plaintext files.
     session = await seedStoredSession(repos, audit, { endedAt: '2026-03-02T02:10:00.000Z' });
@@ -101,7 +101,7 @@ describe('data:encrypt', () => {
     err = '';
     expect(await runDataEncryptCommand([], other, { write: () => {} }, { write: (t: string) => (err += t) })).toBe(2);
     expect(err).toMatch(/encrypted with key id "k1", which DATA_KEYS does not list/);
-    repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'));
+    repos = createSqliteRepositories(path.join(dataDir, 'vtm.sqlite'), { dataKeys: KEYS });
     expect(EXIT_FAILED).toBe(1);
   });
 });

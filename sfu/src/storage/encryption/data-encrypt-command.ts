@@ -14,6 +14,10 @@
  * left: an encrypted file whose row still has the old hash is checked by its decrypted
  * content. Best run while the server is stopped (an export running meanwhile would be
  * cut short when a file it reads is replaced).
+ *
+ * The database's personal data too (sqlite/seal-customer-identities.ts): customer
+ * identities stored in plaintext are sealed, and those sealed under an older key are
+ * re-sealed under the current one (after a rotation), reported under `identities`.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,7 +26,9 @@ import { AuditLog } from '../../audit/audit-log.ts';
 import { SYSTEM_ACTOR } from '../../audit/audit-entry.ts';
 import { createLogger } from '../../logger.ts';
 import type { Repositories, StoredFileRecord } from '../repositories.ts';
+import { openSqliteDatabase } from '../database.ts';
 import { createSqliteRepositories } from '../sqlite/index.ts';
+import { sealCustomerIdentities, type IdentitySealReport } from '../sqlite/seal-customer-identities.ts';
 import { encryptIntoStore, hashStoredFile, readStoredFile, storedFileExists, storedFileKeyId, storedFileName, useDataKeys } from '../stored-file.ts';
 import type { DataKeyring } from './data-keys.ts';
 import { setUpDataKeys } from './key-setup.ts';
@@ -153,13 +159,21 @@ export async function runDataEncryptCommand(
     return EXIT_UNABLE;
   }
   const release = useDataKeys(config.dataDir, keys);
-  const repos = createSqliteRepositories(config.databaseFile);
+  let repos: Repositories;
+  try {
+    repos = createSqliteRepositories(config.databaseFile, { dataKeys: keys });
+  } catch (error) {
+    release();
+    err.write(`${(error as Error).message}\n`);
+    return EXIT_UNABLE;
+  }
   const audit = new AuditLog({ repo: repos.audit, dataDir: config.dataDir });
   try {
     const report = await encryptLegacyFiles({ repos, audit, keys }, { dryRun });
-    out.write(`${JSON.stringify(report, null, 2)}\n`);
+    const identities = sealIdentities(config.databaseFile, keys, dryRun);
+    out.write(`${JSON.stringify({ ...report, identities }, null, 2)}\n`);
     if (dryRun) err.write('dry run: nothing was changed\n');
-    return report.refused.length ? EXIT_FAILED : EXIT_DONE;
+    return report.refused.length || identities.refused.length ? EXIT_FAILED : EXIT_DONE;
   } catch (error) {
     err.write(`data:encrypt stopped: ${(error as Error).message}\nwhat was done is recorded; run it again to finish\n`);
     return EXIT_FAILED;
@@ -167,5 +181,15 @@ export async function runDataEncryptCommand(
     await audit.drain();
     await repos.close();
     release();
+  }
+}
+
+/** On a connection of its own: the VACUUM that follows sealing needs one with no statement open. */
+function sealIdentities(databaseFile: string, keys: DataKeyring, dryRun: boolean): IdentitySealReport {
+  const db = openSqliteDatabase(databaseFile);
+  try {
+    return sealCustomerIdentities(db, keys, { dryRun });
+  } finally {
+    db.close();
   }
 }

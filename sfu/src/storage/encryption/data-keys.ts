@@ -9,6 +9,8 @@
  * logging or serialising a keyring never shows them.
  */
 
+import { hkdfSync } from 'node:crypto';
+
 /** Key ids as files carry them: short, printable, safe in a file name or a log line. */
 export const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const KEY_BYTES = 32;
@@ -31,6 +33,7 @@ export class UnknownDataKeyError extends DataKeyError {
 export class DataKeyring {
   readonly #keys: ReadonlyMap<string, Buffer>;
   readonly #currentId: string;
+  readonly #subkeys = new Map<string, Buffer>();
 
   constructor(keys: ReadonlyArray<{ id: string; key: Buffer }>, currentId: string) {
     const map = new Map<string, Buffer>();
@@ -63,6 +66,21 @@ export class DataKeyring {
     const key = this.#keys.get(id);
     if (!key) throw new UnknownDataKeyError(id, file);
     return key;
+  }
+
+  /**
+   * A key for one purpose alone, derived from the key with this id: HKDF-SHA256 with the
+   * purpose as info. Sealing database fields and the blind index of a lookup column use
+   * different subkeys, so neither use of a key can be turned against the other.
+   */
+  subkey(id: string, purpose: string): Buffer {
+    const cacheKey = `${id}\0${purpose}`;
+    let subkey = this.#subkeys.get(cacheKey);
+    if (!subkey) {
+      subkey = Buffer.from(hkdfSync('sha256', this.key(id), Buffer.alloc(0), Buffer.from(purpose, 'utf8'), KEY_BYTES));
+      this.#subkeys.set(cacheKey, subkey);
+    }
+    return subkey;
   }
 
   toJSON(): unknown {

@@ -40,10 +40,12 @@ export const MAGIC = Buffer.from('VTMENC1\0', 'latin1');
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 const MIN_CHUNK_SIZE = 16;
 const MAX_CHUNK_SIZE = 16 * 1024 * 1024;
-const TAG_BYTES = 16;
-const SALT_BYTES = 16;
-const NONCE_BYTES = 12;
-const CHECK_BYTES = 16;
+export const TAG_BYTES = 16;
+export const SALT_BYTES = 16;
+export const NONCE_BYTES = 12;
+export const CHECK_BYTES = 16;
+/** The magic of a recording journal (recording-journal.ts): never to be read as a plaintext file. */
+export const JOURNAL_MAGIC = Buffer.from('VTMJRN1\0', 'latin1');
 /** magic, chunk size, key id length: what tells how long the header is. */
 const FIXED_PREFIX = MAGIC.length + 4 + 1;
 const headerLength = (keyIdLength: number) => FIXED_PREFIX + keyIdLength + SALT_BYTES + NONCE_BYTES + CHECK_BYTES;
@@ -90,9 +92,32 @@ export interface StoredBytes {
   sha256: string;
 }
 
-function fileKeys(dataKey: Buffer, salt: Buffer, name: string): { key: Buffer; check: Buffer } {
-  const okm = Buffer.from(hkdfSync('sha256', dataKey, salt, Buffer.from(`VTMENC1 file ${name}`, 'utf8'), 32 + CHECK_BYTES));
+/**
+ * A file's AES key and key check: HKDF-SHA256(data key, salt, "<format> file " + name).
+ * `format` keeps the keys of different formats apart ("VTMENC1", "VTMJRN1").
+ */
+export function deriveFileKeys(dataKey: Buffer, salt: Buffer, name: string, format = 'VTMENC1'): { key: Buffer; check: Buffer } {
+  const okm = Buffer.from(hkdfSync('sha256', dataKey, salt, Buffer.from(`${format} file ${name}`, 'utf8'), 32 + CHECK_BYTES));
   return { key: okm.subarray(0, 32), check: okm.subarray(32) };
+}
+
+/** The key of an existing file, once its key check shows that the configured key is the file's. */
+export function openFileKey(keys: KeySource, header: { keyId: string; salt: Buffer; check: Buffer }, name: string, format = 'VTMENC1'): Buffer {
+  const { key, check } = deriveFileKeys(keys.key(header.keyId, name), header.salt, name, format);
+  if (!timingSafeEqual(check, header.check)) {
+    throw new EncryptedFileError(
+      `${name}: the key "${header.keyId}" does not open this file (a different key under that id, or the file was copied from another name)`,
+    );
+  }
+  return key;
+}
+
+/** The nonce of chunk (or record) `index`: the base nonce XOR the index, in its last 8 bytes. */
+export function indexedNonce(baseNonce: Buffer, index: number): Buffer {
+  const nonce = Buffer.from(baseNonce);
+  nonce.writeUInt32BE((nonce.readUInt32BE(4) ^ Math.floor(index / 2 ** 32)) >>> 0, 4);
+  nonce.writeUInt32BE((nonce.readUInt32BE(8) ^ index) >>> 0, 8);
+  return nonce;
 }
 
 function buildHeader(keyId: string, chunkSize: number, salt: Buffer, baseNonce: Buffer, check: Buffer): Buffer {
@@ -109,6 +134,9 @@ type Parsed = { kind: 'header'; header: Header } | { kind: 'plaintext' } | { kin
 /** Reads a header from the start of a file; `atEnd` when `bytes` is all there is. */
 function parseHeader(bytes: Buffer, name: string, atEnd: boolean): Parsed {
   const prefix = bytes.subarray(0, MAGIC.length);
+  if (prefix.length === JOURNAL_MAGIC.length && prefix.equals(JOURNAL_MAGIC)) {
+    throw new EncryptedFileError(`${name}: this is a recording journal (a recording in progress), not a sealed file: seal the recording first`);
+  }
   if (!MAGIC.subarray(0, prefix.length).equals(prefix)) return { kind: 'plaintext' };
   if (prefix.length < MAGIC.length) return atEnd ? { kind: 'plaintext' } : { kind: 'need-more' };
   const truncated = () => new EncryptedFileError(`${name}: the encrypted file's header is cut short`);
@@ -149,13 +177,7 @@ class ChunkCipher {
 
   /** The cipher of an existing file; checks that the configured key is the file's. */
   static forFile(keys: KeySource, header: Header, name: string): ChunkCipher {
-    const { key, check } = fileKeys(keys.key(header.keyId, name), header.salt, name);
-    if (!timingSafeEqual(check, header.check)) {
-      throw new EncryptedFileError(
-        `${name}: the key "${header.keyId}" does not open this file (a different key under that id, or the file was copied from another name)`,
-      );
-    }
-    return new ChunkCipher(header, key, name);
+    return new ChunkCipher(header, openFileKey(keys, header, name), name);
   }
 
   /** A new file under the keyring's current key. */
@@ -164,16 +186,13 @@ class ChunkCipher {
     const keyId = keys.currentId;
     const salt = randomBytes(SALT_BYTES);
     const baseNonce = randomBytes(NONCE_BYTES);
-    const { key, check } = fileKeys(keys.key(keyId), salt, name);
+    const { key, check } = deriveFileKeys(keys.key(keyId), salt, name);
     const bytes = buildHeader(keyId, chunkSize, salt, baseNonce, check);
     return new ChunkCipher({ keyId, chunkSize, salt, baseNonce, check, bytes }, key, name);
   }
 
   #nonce(index: number): Buffer {
-    const nonce = Buffer.from(this.header.baseNonce);
-    nonce.writeUInt32BE((nonce.readUInt32BE(4) ^ Math.floor(index / 2 ** 32)) >>> 0, 4);
-    nonce.writeUInt32BE((nonce.readUInt32BE(8) ^ index) >>> 0, 8);
-    return nonce;
+    return indexedNonce(this.header.baseNonce, index);
   }
 
   #aad(index: number, final: boolean): Buffer {
@@ -490,7 +509,7 @@ export class EncryptedFileReader {
   }
 }
 
-async function readAt(handle: FileHandle, position: number, length: number): Promise<{ bytes: Buffer; atEnd: boolean }> {
+export async function readAt(handle: FileHandle, position: number, length: number): Promise<{ bytes: Buffer; atEnd: boolean }> {
   const bytes = Buffer.alloc(length);
   let filled = 0;
   while (filled < length) {
@@ -569,6 +588,14 @@ export async function writeEncryptedFile(keys: DataKeyring, name: string, target
 export async function encryptFile(keys: DataKeyring, name: string, source: string, target: string, options: WriteOptions & EncryptOptions = {}): Promise<StoredBytes> {
   const replace = options.replace ?? path.resolve(source) === path.resolve(target);
   return writeFileAtomically(target, encryptChunks(keys, name, createReadStream(source, { highWaterMark: READ_BATCH_BYTES }), options), { ...options, replace });
+}
+
+/**
+ * Encrypts plaintext as it comes (a recording journal's records) into the new file
+ * `target`, streaming, atomically.
+ */
+export async function writeEncryptedStream(keys: DataKeyring, name: string, target: string, plaintext: AsyncIterable<Buffer>, options: WriteOptions & EncryptOptions = {}): Promise<StoredBytes> {
+  return writeFileAtomically(target, encryptChunks(keys, name, plaintext, options), options);
 }
 
 async function* encryptChunks(keys: DataKeyring, name: string, source: AsyncIterable<Buffer>, options: EncryptOptions): AsyncGenerator<Buffer> {

@@ -10,6 +10,7 @@ import { createLogger } from '../../logger.ts';
 import { DataKeyring, formatDataKey, parseDataKeys } from './data-keys.ts';
 import { encryptBuffer } from './encrypted-file.ts';
 import { DEVELOPMENT_KEY_FILE, KEY_IDS_IN_USE_FILE, setUpDataKeys } from './key-setup.ts';
+import { RecordingJournalWriter } from './recording-journal.ts';
 
 const key = () => randomBytes(32);
 const logger = createLogger('silent');
@@ -120,5 +121,16 @@ describe('setUpDataKeys', () => {
     fs.mkdirSync(path.join(devDir, 'playback', 's1'), { recursive: true });
     fs.writeFileSync(path.join(devDir, 'playback', 's1', 'segment-001-kiosk.webm'), encryptBuffer(development, 'playback/s1/segment-001-kiosk.webm', Buffer.from('webm')));
     await expect(setUpDataKeys({ dataDir: devDir, configured: a, logger })).rejects.toThrow(/\(it is the development key in .*keys\/data-keys\)/);
+  });
+
+  it('counts the key of a recording journal a crash left (it is sealed at start)', async () => {
+    const a = new DataKeyring([{ id: 'a', key: key() }], 'a');
+    await setUpDataKeys({ dataDir, configured: a, logger });
+    const journal = path.join(dataDir, 'recordings/s1/segment-001.mkv.journal');
+    fs.mkdirSync(path.dirname(journal), { recursive: true });
+    const writer = await RecordingJournalWriter.create(a, 'recordings/s1/segment-001.mkv.journal', journal);
+    writer.write(Buffer.from('matroska'));
+    await writer.end();
+    await expect(setUpDataKeys({ dataDir, configured: new DataKeyring([{ id: 'b', key: key() }], 'b'), logger })).rejects.toThrow(/segment-001\.mkv\.journal and maybe other files are encrypted with key id "a"/);
   });
 });

@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { Logger } from '../../logger.ts';
 import { DataKeyError, formatDataKey, parseDataKeys, type DataKeyring } from './data-keys.ts';
 import { EncryptedFileError, readEncryptionHeader, writeFileAtomically } from './encrypted-file.ts';
+import { readJournalKeyId } from './recording-journal.ts';
 
 const KEYS_FOLDER = 'keys';
 export const DEVELOPMENT_KEY_FILE = `${KEYS_FOLDER}/data-keys`;
@@ -130,12 +131,16 @@ export async function scanKeyIds(dataDir: string): Promise<Map<string, string>> 
   const found = new Map<string, string>();
   for (const folder of ENCRYPTED_FOLDERS) {
     for (const relative of await filesUnder(dataDir, folder)) {
-      const header = await readEncryptionHeader(path.join(dataDir, relative), relative).catch((error: unknown) => {
-        // A damaged header is for the audit verification and the readers to report.
-        if (error instanceof EncryptedFileError || (error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
-      });
-      if (header && !found.has(header.keyId)) found.set(header.keyId, relative);
+      const file = path.join(dataDir, relative);
+      // A recording journal left by a crash needs its key to be sealed at start.
+      const keyId = await readJournalKeyId(file, relative)
+        .then(async (journalKeyId) => journalKeyId ?? (await readEncryptionHeader(file, relative))?.keyId ?? null)
+        .catch((error: unknown) => {
+          // A damaged header is for the audit verification and the readers to report.
+          if (error instanceof EncryptedFileError || (error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+          throw error;
+        });
+      if (keyId && !found.has(keyId)) found.set(keyId, relative);
     }
   }
   return found;

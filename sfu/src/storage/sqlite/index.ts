@@ -1,8 +1,10 @@
 import { openSqliteDatabase } from '../database.ts';
+import type { DataKeyring } from '../encryption/data-keys.ts';
 import type { Repositories } from '../repositories.ts';
 import { SqliteAuditRepository } from './audit.repository.ts';
 import { SqliteAssessmentRepository } from './assessment.repository.ts';
 import { SqliteCustomerRepository } from './customer.repository.ts';
+import { CustomerIdentityCipher } from './customer-identity-cipher.ts';
 import { SqliteEventRepository } from './event.repository.ts';
 import { SqliteEvidenceRepository } from './evidence.repository.ts';
 import { SqliteParticipantRepository } from './participant.repository.ts';
@@ -15,8 +17,24 @@ import { SqliteStoredFileRepository } from './stored-file.repository.ts';
 import { SqliteKioskRepository } from './kiosk.repository.ts';
 import { SqliteAuthSessionRepository, SqliteUserRepository } from './user.repository.ts';
 
-export function createSqliteRepositories(file: string): Repositories {
+export interface SqliteRepositoryOptions {
+  /**
+   * The keys that seal personal data in the database (customer identities), the same as
+   * the data folder's. Without them only what needs no key works: identities cannot be
+   * stored or read (a command such as the retention purge or the audit verification).
+   */
+  dataKeys?: DataKeyring | null;
+}
+
+export function createSqliteRepositories(file: string, options: SqliteRepositoryOptions = {}): Repositories {
   const db = openSqliteDatabase(file);
+  const identities = new CustomerIdentityCipher(options.dataKeys ?? null);
+  try {
+    identities.checkKeysInUse(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return {
     sessions: new SqliteSessionRepository(db),
     participants: new SqliteParticipantRepository(db),
@@ -27,9 +45,9 @@ export function createSqliteRepositories(file: string): Repositories {
     assessments: new SqliteAssessmentRepository(db),
     evidence: new SqliteEvidenceRepository(db),
     signing: new SqliteSigningRepository(db),
-    customers: new SqliteCustomerRepository(db),
+    customers: new SqliteCustomerRepository(db, identities),
     audit: new SqliteAuditRepository(db),
-    review: new SqliteReviewRepository(db),
+    review: new SqliteReviewRepository(db, identities),
     retention: new SqliteRetentionRepository(db),
     storedFiles: new SqliteStoredFileRepository(db),
     kiosks: new SqliteKioskRepository(db),

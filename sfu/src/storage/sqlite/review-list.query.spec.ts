@@ -3,14 +3,17 @@
  * every filter, paging, sorting both ways with a stable tie-break, the review status from
  * the latest decision, and the append-only decisions table.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedSession, type SeededSession } from '../../review/review-seed.ts';
+import { DataKeyring } from '../encryption/data-keys.ts';
 import type { Repositories, ReviewListCriteria } from '../repositories.ts';
 import { createSqliteRepositories } from './index.ts';
+import { reviewListStatements } from './review-list.query.ts';
 
 const ANY: ReviewListCriteria = {
   createdFrom: null,
@@ -48,7 +51,7 @@ describe('review list query (real SQLite file)', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vtm-review-list-'));
     file = path.join(dir, 'vtm.sqlite');
-    repos = createSqliteRepositories(file);
+    repos = createSqliteRepositories(file, { dataKeys: new DataKeyring([{ id: 'k1', key: randomBytes(32) }], 'k1') });
     ids = {};
   });
 
@@ -211,5 +214,23 @@ describe('review list query (real SQLite file)', () => {
       repos.review.addDecision({ sessionId: ids['decided']!, decision: 'approved', comment: '   ', reviewer: 'compliance1', decidedAt: new Date().toISOString() }),
     ).rejects.toThrow(/CHECK/);
     expect((await repos.review.decisionsFor(ids['decided']!)).map((d) => d.decision)).toEqual(['approved', 'rejected']);
+  });
+
+  it('pages newest first and counts from the index of reviewable sessions, without sorting the table', async () => {
+    const plan = (sql: string, params: Record<string, unknown>) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
+      } finally {
+        db.close();
+      }
+    };
+    for (const order of ['desc', 'asc'] as const) {
+      const statements = reviewListStatements({ ...ANY, order });
+      const page = plan(statements.page, statements.params);
+      expect(page).toContain('sessions_reviewable_created');
+      expect(page).not.toContain('TEMP B-TREE');
+      expect(plan(statements.count, statements.where.params)).toContain('sessions_reviewable_created');
+    }
   });
 });

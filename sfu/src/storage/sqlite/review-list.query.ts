@@ -6,6 +6,7 @@
  */
 import type { SqliteDatabase } from '../database.ts';
 import type { ReviewListCriteria, ReviewListRow } from '../repositories.ts';
+import { PERSONAL_COLUMN_NAMES, type CustomerIdentityCipher, type StoredPersonalColumns } from './customer-identity-cipher.ts';
 
 /**
  * A session's review status: its latest decision, or 'pending' without one. The index on
@@ -34,18 +35,27 @@ const SORT_COLUMNS: Record<ReviewListCriteria['sort'], string> = {
  */
 const FILTERED_SQL = 'FROM sessions s';
 
+/** Sort keys with a value on every row (NOT NULL columns, the status expression). */
+const NEVER_EMPTY = new Set<ReviewListCriteria['sort']>(['createdAt', 'kioskName', 'reviewStatus']);
+
 const FINALISED_AS = (passed: 0 | 1) =>
   `EXISTS (SELECT 1 FROM finalisations f WHERE f.session_id = s.id AND f.state = 'done' AND f.quality_passed = ${passed})`;
 
-interface ListedRow {
+/**
+ * The customer's columns as they are stored (sealed, or plaintext from before encryption),
+ * prefixed; opened in code for the page's rows only. Neither filters nor sorts read them.
+ */
+const IDENTITY_SQL = PERSONAL_COLUMN_NAMES.map((column) => `c.${column} AS identity_${column}`).join(', ');
+
+type ListedIdentity = { [K in keyof StoredPersonalColumns as `identity_${K}`]: StoredPersonalColumns[K] | null };
+
+interface ListedRow extends ListedIdentity {
   id: string;
   state: ReviewListRow['state'];
   created_at: string;
   ended_at: string | null;
   kiosk_name: string;
   teller_name: string | null;
-  customer_name: string | null;
-  document_number: string | null;
   outcome: string | null;
   risk_level: string | null;
   product_code: string | null;
@@ -89,25 +99,27 @@ function whereClause(criteria: ReviewListCriteria): { sql: string; params: Recor
 function orderClause(criteria: ReviewListCriteria): string {
   const direction = criteria.order === 'asc' ? 'ASC' : 'DESC';
   const column = SORT_COLUMNS[criteria.sort];
-  // Empty values (no teller, not ended, no level) last either way; the id keeps equal keys in a stable order.
-  return `ORDER BY (${column}) IS NULL, ${column} ${direction}, s.id ${direction}`;
+  // Empty values (no teller, not ended, no level) last either way; the id keeps equal keys in
+  // a stable order. Columns that are never empty sort on their own, so an index can give the order.
+  const emptyLast = NEVER_EMPTY.has(criteria.sort) ? '' : `(${column}) IS NULL, `;
+  return `ORDER BY ${emptyLast}${column} ${direction}, s.id ${direction}`;
 }
 
 /**
  * Two steps so that the cost grows with the page, not with the years of sessions: the
  * filtered, sorted page of ids first (only the sort key is computed per matching row),
- * then the columns of those rows alone — the customer, the failed checks. The outer query
+ * then the columns of those rows alone — the customer (sealed: opened in code, row by
+ * row), the failed checks. The outer query
  * repeats the order, which costs nothing on one page.
  */
-export function queryReviewList(db: SqliteDatabase, criteria: ReviewListCriteria): { rows: ReviewListRow[]; total: number } {
-  const where = whereClause(criteria);
-  const order = orderClause(criteria);
-  const total = db.prepare(`SELECT COUNT(*) ${FILTERED_SQL} ${where.sql}`).pluck().get(where.params) as number;
+export function queryReviewList(db: SqliteDatabase, criteria: ReviewListCriteria, identities: CustomerIdentityCipher): { rows: ReviewListRow[]; total: number } {
+  const { where, order, count, page, params } = reviewListStatements(criteria);
+  const total = db.prepare(count).pluck().get(where.params) as number;
   const rows = db
     .prepare(
-      `WITH page AS (SELECT s.id ${FILTERED_SQL} ${where.sql} ${order} LIMIT @limit OFFSET @offset)
+      `WITH page AS (${page})
        SELECT s.id, s.state, s.created_at, s.ended_at, s.kiosk_name, s.teller_name,
-              c.name AS customer_name, c.document_number,
+              ${IDENTITY_SQL},
               s.outcome, s.risk_level, s.product_code, s.purged_at,
               ${QUALITY_PASSED_SQL} AS quality_passed,
               (SELECT json_group_array(check_id) FROM
@@ -119,11 +131,25 @@ export function queryReviewList(db: SqliteDatabase, criteria: ReviewListCriteria
        LEFT JOIN customer_identities c ON c.session_id = s.id
        ${order}`,
     )
-    .all({ ...where.params, limit: criteria.limit, offset: criteria.offset }) as ListedRow[];
-  return { rows: rows.map(toListRow), total };
+    .all(params) as ListedRow[];
+  return { rows: rows.map((r) => toListRow(r, identities)), total };
 }
 
-function toListRow(r: ListedRow): ReviewListRow {
+/** The count and the page of ids for the criteria (exported for the query plan's test). */
+export function reviewListStatements(criteria: ReviewListCriteria) {
+  const where = whereClause(criteria);
+  const order = orderClause(criteria);
+  return {
+    where,
+    order,
+    count: `SELECT COUNT(*) ${FILTERED_SQL} ${where.sql}`,
+    page: `SELECT s.id ${FILTERED_SQL} ${where.sql} ${order} LIMIT @limit OFFSET @offset`,
+    params: { ...where.params, limit: criteria.limit, offset: criteria.offset },
+  };
+}
+
+function toListRow(r: ListedRow, identities: CustomerIdentityCipher): ReviewListRow {
+  const customer = r.identity_session_id === null ? null : identities.open(storedIdentity(r));
   return {
     id: r.id,
     state: r.state,
@@ -131,8 +157,8 @@ function toListRow(r: ListedRow): ReviewListRow {
     endedAt: r.ended_at,
     kioskName: r.kiosk_name,
     tellerName: r.teller_name,
-    customerName: r.customer_name,
-    documentNumber: r.document_number,
+    customerName: customer?.name ?? null,
+    documentNumber: customer?.documentNumber ?? null,
     outcome: r.outcome,
     riskLevel: r.risk_level,
     productCode: r.product_code,
@@ -141,6 +167,10 @@ function toListRow(r: ListedRow): ReviewListRow {
     reviewStatus: r.review_status,
     purgedAt: r.purged_at,
   };
+}
+
+function storedIdentity(r: ListedRow): StoredPersonalColumns {
+  return Object.fromEntries(PERSONAL_COLUMN_NAMES.map((column) => [column, r[`identity_${column}`]])) as unknown as StoredPersonalColumns;
 }
 
 /** The values the list's drop-downs offer: those of sessions the list can show. */

@@ -11,6 +11,7 @@ import type {
   ReviewListRow,
   ReviewRepository,
 } from '../repositories.ts';
+import type { CustomerIdentityCipher } from './customer-identity-cipher.ts';
 import { queryReviewFilterOptions, queryReviewList } from './review-list.query.ts';
 
 interface FinalisationRow {
@@ -69,8 +70,11 @@ interface AssessmentRow {
 export class SqliteReviewRepository implements ReviewRepository {
   readonly #db: SqliteDatabase;
 
-  constructor(db: SqliteDatabase) {
+  readonly #identities: CustomerIdentityCipher;
+
+  constructor(db: SqliteDatabase, identities: CustomerIdentityCipher) {
     this.#db = db;
+    this.#identities = identities;
   }
 
   async listUnfinalised(): Promise<string[]> {
@@ -195,7 +199,7 @@ export class SqliteReviewRepository implements ReviewRepository {
   }
 
   async listForReview(criteria: ReviewListCriteria): Promise<{ rows: ReviewListRow[]; total: number }> {
-    return queryReviewList(this.#db, criteria);
+    return queryReviewList(this.#db, criteria, this.#identities);
   }
 
   async reviewFilterOptions() {
