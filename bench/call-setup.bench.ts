@@ -14,7 +14,7 @@ import { artifactDir, repoRoot } from '../e2e/support/artifacts.ts';
 import { launchBrowserWithIdCard } from '../e2e/support/id-camera.ts';
 import { callAndAccept, openKioskAndConsole, waitForSealedRecording } from '../e2e/support/call-flow.ts';
 import { startServer } from '../e2e/support/server.ts';
-import { summarise } from './stats.ts';
+import { machineFacts, summarise } from './stats.ts';
 
 const CALLS = Number(process.env['CALLS'] ?? 10);
 
@@ -56,7 +56,7 @@ const result = {
   description: 'teller clicks Accept → first remote video frame decoded on both sides',
   command: 'npm run bench',
   at: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+  machine: machineFacts(),
   calls: CALLS,
   bothMs: summarise(samples.map((s) => s.bothMs)),
   kioskMs: summarise(samples.map((s) => s.kioskMs)),

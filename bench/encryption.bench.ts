@@ -27,7 +27,7 @@ import { DataKeyring } from '../sfu/src/storage/encryption/data-keys.ts';
 import { writeFileAtomically } from '../sfu/src/storage/encryption/encrypted-file.ts';
 import { encryptIntoStore, openStoredFile, openStoredFileReader, storedFileKeyId, useDataKeys } from '../sfu/src/storage/stored-file.ts';
 import { benchCommand } from './command-line.ts';
-import { MIB, mibPerSecond, ratio, roundMs, summarise } from './stats.ts';
+import { machineFacts, MIB, mibPerSecond, ratio, roundMs, summarise } from './stats.ts';
 
 const COMMAND = benchCommand('encryption', ['ENCRYPTION_MB', 'ENCRYPTION_RUNS', 'ENCRYPTION_RANGES']);
 const positiveInteger = (name: string, fallback: number) => {
@@ -166,7 +166,7 @@ const result = {
   description: 'encryption at rest vs the same work on plaintext: storing a file, reading it whole, reading a random 1 MiB range; same bytes, same run',
   command: COMMAND,
   at: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: os.loadavg() },
+  machine: machineFacts(),
   fileMiB: FILE_MIB,
   runs: RUNS,
   rangeReadsPerRun: RANGES,

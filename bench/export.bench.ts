@@ -27,7 +27,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { repoRoot } from '../e2e/support/artifacts.ts';
 import { AuditLog } from '../sfu/src/audit/audit-log.ts';
-import { SYSTEM_ACTOR } from '../sfu/src/audit/audit-entry.ts';
+import { auditPlayableCopy } from '../sfu/src/review/finalisation.service.ts';
 import { auditSealedRecording } from '../sfu/src/recording/seal-recording.ts';
 import { EvidenceExportService } from '../sfu/src/review/export/evidence-export.service.ts';
 import { ReviewService } from '../sfu/src/review/review.service.ts';
@@ -37,7 +37,7 @@ import { createSqliteRepositories } from '../sfu/src/storage/sqlite/index.ts';
 import { seedStoredSession } from '../sfu/src/storage/stored-session-fixture.ts';
 import { encryptIntoStore, makePrivateTempDir, useDataKeys } from '../sfu/src/storage/stored-file.ts';
 import { benchCommand } from './command-line.ts';
-import { MIB, mibPerSecond, ratio, roundMs, summarise } from './stats.ts';
+import { machineFacts, MIB, mibPerSecond, ratio, roundMs, summarise } from './stats.ts';
 
 const COMMAND = benchCommand('export', ['EXPORT_MB', 'EXPORT_RUNS']);
 const positiveInteger = (name: string, fallback: number) => {
@@ -104,15 +104,7 @@ async function addLargeSegment(sessionId: string, mib: number): Promise<void> {
       sha256: stored.sha256,
       createdAt: new Date().toISOString(),
     };
-    const id = await repos.review.addPlayableMedia(media);
-    await audit.record({
-      actor: SYSTEM_ACTOR,
-      action: 'playback.created',
-      sessionId,
-      subject: `playback:${id}`,
-      details: { recordingId, segment: 2, party, sizeBytes: stored.sizeBytes },
-      file: { path: stored.file, sha256: stored.sha256 },
-    });
+    await auditPlayableCopy(audit, { ...media, id: await repos.review.addPlayableMedia(media) });
   }
 }
 
@@ -234,7 +226,7 @@ const result = {
   description: 'evidence export (prepare + ZIP streamed to its end) of sessions with a large and a medium recording vs one with a small recording, encrypted data folder, real SQLite file, same run',
   command: COMMAND,
   at: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: os.loadavg() },
+  machine: machineFacts(),
   largeMediaMiB: LARGE_MIB,
   runs: RUNS,
   storedBytes,

@@ -21,7 +21,7 @@ import type { DocumentReading } from '../shared/src/ocr/index.ts';
 import { createNodeDocumentReader } from '../shared/src/ocr/node/index.ts';
 import { artifactDir, repoRoot } from '../e2e/support/artifacts.ts';
 import { DOCUMENT_KINDS, VARIANTS, generateDocuments, type DocumentKind, type GeneratedDocument, type Variant } from '../e2e/support/documents/index.ts';
-import { summarise } from './stats.ts';
+import { machineFacts, summarise } from './stats.ts';
 
 const DOCS = Number(process.env['OCR_DOCS'] ?? 20);
 if (!Number.isInteger(DOCS) || DOCS < 1) throw new Error(`OCR_DOCS must be a positive integer, got ${process.env['OCR_DOCS']}`);
@@ -142,7 +142,7 @@ const result = {
   description: 'per-field extraction with warm tesseract.js workers vs native `tesseract IMAGE - -l chi_sim+eng` per image, same generated images, same run',
   command: 'npm run bench -- ocr',
   at: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: os.loadavg() },
+  machine: machineFacts(),
   seed: SEED,
   referenceDate: REFERENCE_DATE,
   documentsPerKindAndVariant: DOCS,

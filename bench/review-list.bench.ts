@@ -33,7 +33,7 @@ import { artifactDir, repoRoot } from '../e2e/support/artifacts.ts';
 import { startServer, type TestServer } from '../e2e/support/server.ts';
 import { captureStatements, explainQueryPlan, type CapturedStatement } from './sql-capture.ts';
 import { benchCommand } from './command-line.ts';
-import { ratio, roundMs, summarise } from './stats.ts';
+import { machineFacts, ratio, roundMs, summarise } from './stats.ts';
 
 const COMMAND = benchCommand('review-list', ['REVIEW_SIZES', 'REVIEW_RUNS', 'REVIEW_HTTP']);
 const SIZES = (process.env['REVIEW_SIZES'] ?? '100,1000,10000,50000').split(',').map(Number);
@@ -226,7 +226,7 @@ const result = {
   description: 'GET /api/review/sessions on growing databases: ReviewService on the real SQLite file and HTTP through the real server; ratios against the smallest size, same run',
   command: COMMAND,
   at: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: os.loadavg() },
+  machine: machineFacts(),
   sizes: SIZES,
   baselineSessions: baseline.sessions,
   runsPerRequest: RUNS,

@@ -1,3 +1,4 @@
+import os from 'node:os';
 /** Median, p95, min and max of a sample, nearest-rank percentiles. */
 export function summarise(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -20,4 +21,9 @@ export function mibPerSecond(bytes: number, ms: number): number {
 /** Milliseconds to two decimals: sub-millisecond queries still show a difference. */
 export function roundMs(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+/** The machine a result was measured on: results of different machines do not compare. */
+export function machineFacts() {
+  return { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: os.loadavg() };
 }

@@ -22,7 +22,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { SYSTEM_ACTOR } from '../audit/audit-entry.ts';
 import type { Logger } from '../logger.ts';
 import { probeRecording } from '../recording/recording-probe.ts';
-import type { EventRecord, RecordingRecord, Repositories } from '../storage/repositories.ts';
+import type { EventRecord, PlayableMediaRecord, RecordingRecord, Repositories } from '../storage/repositories.ts';
 import { encryptIntoStore, makePrivateTempDir, plaintextCopyOf, storedFileName } from '../storage/stored-file.ts';
 import { damagedSpans, dropExpression, scanDecodeDamage, type DamagedSpan } from './damaged-frames.ts';
 import { parsePackets, probePackets, streamTimelines, type Packet } from './packet-timeline.ts';
@@ -135,16 +135,7 @@ export class FinalisationService {
 
   async #audit(sessionId: string, report: QualityReport): Promise<void> {
     const { audit, repos } = this.#deps;
-    for (const media of await repos.review.playableMediaFor(sessionId)) {
-      await audit.record({
-        actor: SYSTEM_ACTOR,
-        action: 'playback.created',
-        sessionId,
-        subject: `playback:${media.id}`,
-        details: { recordingId: media.recordingId, segment: media.segment, party: media.party, sizeBytes: media.sizeBytes },
-        file: { path: media.path, sha256: media.sha256 },
-      });
-    }
+    for (const media of await repos.review.playableMediaFor(sessionId)) await auditPlayableCopy(audit, media);
     await audit.record({
       actor: SYSTEM_ACTOR,
       action: 'session.finalised',
@@ -320,4 +311,16 @@ async function removeTree(dir: string): Promise<void> {
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? ((error as { stderr?: string }).stderr?.trim() || error.message) : String(error);
   return text.split('\n')[0]!.slice(0, 300);
+}
+
+/** Chains a playable copy's hash into the audit trail; verification re-reads the file. */
+export async function auditPlayableCopy(audit: AuditLog, media: PlayableMediaRecord): Promise<void> {
+  await audit.record({
+    actor: SYSTEM_ACTOR,
+    action: 'playback.created',
+    sessionId: media.sessionId,
+    subject: `playback:${media.id}`,
+    details: { recordingId: media.recordingId, segment: media.segment, party: media.party, sizeBytes: media.sizeBytes },
+    file: { path: media.path, sha256: media.sha256 },
+  });
 }

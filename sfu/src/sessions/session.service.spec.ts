@@ -16,14 +16,14 @@ import { jsonSha256 } from '../audit/audit-entry.ts';
 import { Peer } from '../call/peer.ts';
 import { createLogger } from '../logger.ts';
 import { WorkerPool } from '../media/worker-pool.ts';
-import { RecordingService } from '../recording/recording.service.ts';
 import type { Repositories } from '../storage/repositories.ts';
 import { createSqliteRepositories } from '../storage/sqlite/index.ts';
 import { DataKeyring } from '../storage/encryption/data-keys.ts';
 import { CustomerIdentityService } from '../customers/customer-identity.service.ts';
 import { EvidenceService } from '../evidence/evidence.service.ts';
 import { ReceiptService } from '../receipt/receipt.service.ts';
-import { SessionService, type ReconnectGrace } from './session.service.ts';
+import type { SessionService, ReconnectGrace } from './session.service.ts';
+import { sessionServiceForSpecs } from './session-service-fixture.ts';
 
 const logger = createLogger('silent');
 /** Customer identities are sealed in the database under the data keys. */
@@ -64,21 +64,7 @@ describe('SessionService.endForKiosk (a kiosk is revoked)', () => {
   });
 
   function startSessions(reconnect?: ReconnectGrace): SessionService {
-    const service = new SessionService({
-      repos,
-      audit,
-      workers,
-      recording: new RecordingService({
-        config: { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', minPort: 47000, maxPort: 47100 },
-        recordingsDir: path.join(dir, 'recordings'),
-        recordings: repos.recordings,
-        audit,
-        logger,
-      }),
-      listen: { minPort: 46000, maxPort: 46100, announcedAddress: '127.0.0.1' },
-      logger,
-      ...(reconnect ? { reconnect } : {}),
-    });
+    const service = sessionServiceForSpecs({ repos, audit, workers, dir, logger, ...(reconnect ? { reconnect } : {}) });
     service.afterEnd((sessionId) => finalised.push(sessionId));
     const evidence = new EvidenceService({ dataDir: dir, repos, audit, sessions: service });
     service.useEvidence(evidence, new ReceiptService({ repos, evidence, publicUrl: 'https://vtm.test' }), new CustomerIdentityService({ repos, evidence }));

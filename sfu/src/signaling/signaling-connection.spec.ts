@@ -15,8 +15,8 @@ import { AuditLog } from '../audit/audit-log.ts';
 import { KioskService } from '../kiosks/kiosk.service.ts';
 import { createLogger } from '../logger.ts';
 import { WorkerPool } from '../media/worker-pool.ts';
-import { RecordingService } from '../recording/recording.service.ts';
-import { SessionService } from '../sessions/session.service.ts';
+import type { SessionService } from '../sessions/session.service.ts';
+import { sessionServiceForSpecs } from '../sessions/session-service-fixture.ts';
 import type { Repositories, UserRecord } from '../storage/repositories.ts';
 import { createSqliteRepositories } from '../storage/sqlite/index.ts';
 import { KioskConnections } from './kiosk-connections.ts';
@@ -115,18 +115,11 @@ describe('SignalingConnection', () => {
     logs = [];
     const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
     // No call is set up here: the pool is never started, so no mediasoup worker runs.
-    sessions = new SessionService({
+    sessions = sessionServiceForSpecs({
       repos,
       audit,
       workers: new WorkerPool(1, logger),
-      recording: new RecordingService({
-        config: { ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', minPort: 47000, maxPort: 47100 },
-        recordingsDir: path.join(dir, 'recordings'),
-        recordings: repos.recordings,
-        audit,
-        logger,
-      }),
-      listen: { minPort: 46000, maxPort: 46100, announcedAddress: '127.0.0.1' },
+      dir,
       logger,
       // A dropped connection (no clean close) keeps its session for a while: long enough to tell it from an ended one.
       reconnect: { kioskGraceMs: 60_000, tellerGraceMs: 60_000 },

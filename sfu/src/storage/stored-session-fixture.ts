@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { SYSTEM_ACTOR } from '../audit/audit-entry.ts';
 import { auditSealedRecording } from '../recording/seal-recording.ts';
+import { auditPlayableCopy } from '../review/finalisation.service.ts';
 import { FIXTURE_EVIDENCE } from '../review/export/export-fixtures.ts';
 import { seedSession, type SeededSession } from '../review/review-seed.ts';
 import type { Repositories } from './repositories.ts';
@@ -98,15 +99,7 @@ async function storePlayable(repos: Repositories, audit: AuditLog, sessionId: st
     const bytes = Buffer.from(`webm: the ${party} side\n`.repeat(100));
     const { file, sizeBytes, sha256: storedSha256 } = await store(audit.dataDir, relative, bytes);
     const media = { sessionId, recordingId, segment: 1, party, path: file, mimeType: 'video/webm; codecs="vp8, opus"', startOffsetMs: 0, durationMs: 60_000, sizeBytes, sha256: storedSha256, createdAt: new Date().toISOString() };
-    const id = await repos.review.addPlayableMedia(media);
-    await audit.record({
-      actor: SYSTEM_ACTOR,
-      action: 'playback.created',
-      sessionId,
-      subject: `playback:${id}`,
-      details: { recordingId, segment: 1, party, sizeBytes },
-      file: { path: file, sha256: media.sha256 },
-    });
+    await auditPlayableCopy(audit, { ...media, id: await repos.review.addPlayableMedia(media) });
     stored.push(relative);
   }
   return stored;

@@ -109,7 +109,7 @@ async function checkKeyIdsInUse(dataDir: string, keys: DataKeyring, logger: Logg
     }
     for (const id of unknown) {
       inUse.delete(id);
-      logger.info({ keyId: id }, 'no file uses this data key any more: it may be removed from the secret store');
+      logger.info({ keyId: id }, 'no stored file uses this unlisted data key any more (the database checks its own rows as it opens)');
     }
   }
   inUse.add(keys.currentId);
