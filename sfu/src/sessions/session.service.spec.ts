@@ -81,8 +81,8 @@ describe('SessionService.endForKiosk (a kiosk is revoked)', () => {
 
   afterEach(async () => {
     await sessions.shutdown();
-    // Each service listens to the shared pool for replaced workers; the next test's service is a new one.
-    workers.removeAllListeners('worker-replaced');
+    // A service stops listening to the shared pool when it shuts down.
+    expect(workers.listenerCount('worker-replaced')).toBe(0);
     await audit.drain();
     await repos.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -289,7 +289,6 @@ describe('SessionService.endForKiosk (a kiosk is revoked)', () => {
 
   it('ends the session of a kiosk whose connection dropped, and its reconnection grace never fires', async () => {
     await sessions.shutdown();
-    workers.removeAllListeners('worker-replaced');
     sessions = startSessions({ kioskGraceMs: 150, tellerGraceMs: 150 });
     const kiosk = testPeer('kiosk', 'VTM-1', REVOKED);
     const { sessionId } = await waiting(kiosk);
@@ -307,7 +306,6 @@ describe('SessionService.endForKiosk (a kiosk is revoked)', () => {
 
   it('ends a call whose teller dropped, and the teller grace never puts the customer back in the queue', async () => {
     await sessions.shutdown();
-    workers.removeAllListeners('worker-replaced');
     sessions = startSessions({ kioskGraceMs: 150, tellerGraceMs: 150 });
     const kiosk = testPeer('kiosk', 'VTM-1', REVOKED);
     const teller = testPeer('teller', 'teller1');
@@ -377,7 +375,8 @@ describe('SessionService.endForKiosk (a kiosk is revoked)', () => {
     const first = sessions.endForKiosk(REVOKED);
     const again = sessions.endForKiosk(REVOKED);
     expect(first.sessions).toEqual([sessionId]);
-    expect(again.sessions).toEqual([]);
+    // Still ending: the second call waits for the same ending, it does not start another.
+    expect(again.sessions).toEqual([sessionId]);
     await Promise.all([first.done, again.done]);
     const later = sessions.endForKiosk(REVOKED);
     expect(later.sessions).toEqual([]);
@@ -412,7 +411,12 @@ describe('SessionService.endForKiosk (a kiosk is revoked)', () => {
     const { sessionId } = await inCall(kiosk, teller);
     const hangingUp = sessions.hangup(teller.peer);
     const ending = sessions.endForKiosk(REVOKED);
-    await Promise.all([hangingUp, ending.done]);
+    // Its done waits for that ending (the server's revocation answers once the recording is sealed).
+    expect(ending.sessions).toEqual([sessionId]);
+    await ending.done;
+    expect(sessions.liveCallCount).toBe(0);
+    expect(finalised).toContain(sessionId);
+    await hangingUp;
 
     expect((await repos.sessions.get(sessionId))!).toMatchObject({ state: 'ended', endReason: 'hung-up' });
     expect((await repos.events.list(sessionId)).filter((e) => e.type === 'session.ended').map((e) => e.payload)).toEqual([

@@ -175,8 +175,10 @@ export class SessionService {
     this.#recording = init.recording;
     this.#listen = init.listen;
     this.#logger = init.logger.child({ component: 'sessions' });
-    this.#workers.on('worker-replaced', () => void this.#moveCallsOffDeadRouters());
+    this.#workers.on('worker-replaced', this.#onWorkerReplaced);
   }
+
+  readonly #onWorkerReplaced = () => void this.#moveCallsOffDeadRouters();
 
   get liveCallCount(): number {
     return this.#calls.size;
@@ -630,7 +632,11 @@ export class SessionService {
     if (pending) return pending;
     const ending = this.#end(sessionId, reason, by)
       .then(() => this.#afterEnd?.(sessionId))
-      .finally(() => this.#ending.delete(sessionId));
+      .finally(() => {
+        this.#ending.delete(sessionId);
+        // Kept until now so that a revocation meanwhile waits for this ending too.
+        this.#sessionKiosks.delete(sessionId);
+      });
     this.#ending.set(sessionId, ending);
     return ending;
   }
@@ -638,7 +644,8 @@ export class SessionService {
   /**
    * The kiosk was revoked: each session it opened ends at once ('kiosk-revoked'; the
    * teller is told, the recording is sealed as usual). The ending is under way (its
-   * parties detached) when this returns; `done` settles when it has finished.
+   * parties detached) when this returns; `done` settles when it has finished, an ending
+   * already under way for another reason included.
    */
   endForKiosk(kioskId: number): { sessions: string[]; done: Promise<void> } {
     const sessions = [...this.#sessionKiosks].filter(([, id]) => id === kioskId).map(([sessionId]) => sessionId);
@@ -667,6 +674,7 @@ export class SessionService {
   }
 
   async shutdown(): Promise<void> {
+    this.#workers.off('worker-replaced', this.#onWorkerReplaced);
     clearInterval(this.#mediaWatch);
     this.#graceTimers.cancelAll();
     const ids = [...this.#drafts.keys(), ...this.#waiting.keys(), ...this.#calls.keys()];
@@ -704,7 +712,6 @@ export class SessionService {
     const accepting = this.#accepting.get(sessionId);
     const peers = call ? call.room.peers : waiting ? [waiting.kiosk] : draft ? [draft.kiosk] : accepting ? [accepting] : [];
     this.#drafts.delete(sessionId);
-    this.#sessionKiosks.delete(sessionId);
     for (const role of ['kiosk', 'teller'] as const) {
       this.#clearGrace(sessionId, role);
       this.#flows.delete(`${sessionId}/${role}`);
