@@ -7,14 +7,13 @@
  *   CALLS=20 npm run bench   (more calls)
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { artifactDir, repoRoot } from '../e2e/support/artifacts.ts';
 import { launchBrowserWithIdCard } from '../e2e/support/id-camera.ts';
 import { callAndAccept, openKioskAndConsole, waitForSealedRecording } from '../e2e/support/call-flow.ts';
 import { startServer } from '../e2e/support/server.ts';
-import { machineFacts, summarise } from './stats.ts';
+import { resultHeader, summarise } from './stats.ts';
 
 const CALLS = Number(process.env['CALLS'] ?? 10);
 
@@ -52,11 +51,7 @@ try {
 }
 
 const result = {
-  benchmark: 'call-setup',
-  description: 'teller clicks Accept → first remote video frame decoded on both sides',
-  command: 'npm run bench',
-  at: new Date().toISOString(),
-  machine: machineFacts(),
+  ...resultHeader('call-setup', 'teller clicks Accept → first remote video frame decoded on both sides', 'npm run bench -- call-setup'),
   calls: CALLS,
   bothMs: summarise(samples.map((s) => s.bothMs)),
   kioskMs: summarise(samples.map((s) => s.kioskMs)),

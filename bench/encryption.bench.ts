@@ -26,15 +26,10 @@ import { repoRoot } from '../e2e/support/artifacts.ts';
 import { DataKeyring } from '../sfu/src/storage/encryption/data-keys.ts';
 import { writeFileAtomically } from '../sfu/src/storage/encryption/encrypted-file.ts';
 import { encryptIntoStore, openStoredFile, openStoredFileReader, storedFileKeyId, useDataKeys } from '../sfu/src/storage/stored-file.ts';
-import { benchCommand } from './command-line.ts';
-import { machineFacts, MIB, mibPerSecond, ratio, roundMs, summarise } from './stats.ts';
+import { benchCommand, positiveInteger } from './command-line.ts';
+import { resultHeader, MIB, mibPerSecond, ratio, roundMs, summarise } from './stats.ts';
 
 const COMMAND = benchCommand('encryption', ['ENCRYPTION_MB', 'ENCRYPTION_RUNS', 'ENCRYPTION_RANGES']);
-const positiveInteger = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${process.env[name]}`);
-  return value;
-};
 const FILE_MIB = positiveInteger('ENCRYPTION_MB', 32);
 const RUNS = positiveInteger('ENCRYPTION_RUNS', 10);
 const RANGES = positiveInteger('ENCRYPTION_RANGES', 20);
@@ -162,11 +157,7 @@ const comparisons = {
 const copyFileMs = rounded(samples.copyFile);
 
 const result = {
-  benchmark: 'encryption',
-  description: 'encryption at rest vs the same work on plaintext: storing a file, reading it whole, reading a random 1 MiB range; same bytes, same run',
-  command: COMMAND,
-  at: new Date().toISOString(),
-  machine: machineFacts(),
+  ...resultHeader('encryption', 'encryption at rest vs the same work on plaintext: storing a file, reading it whole, reading a random 1 MiB range; same bytes, same run', COMMAND),
   fileMiB: FILE_MIB,
   runs: RUNS,
   rangeReadsPerRun: RANGES,

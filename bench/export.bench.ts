@@ -36,15 +36,10 @@ import type { Repositories, UserRecord } from '../sfu/src/storage/repositories.t
 import { createSqliteRepositories } from '../sfu/src/storage/sqlite/index.ts';
 import { seedStoredSession } from '../sfu/src/storage/stored-session-fixture.ts';
 import { encryptIntoStore, makePrivateTempDir, useDataKeys } from '../sfu/src/storage/stored-file.ts';
-import { benchCommand } from './command-line.ts';
-import { machineFacts, MIB, mibPerSecond, ratio, roundMs, summarise } from './stats.ts';
+import { benchCommand, positiveInteger } from './command-line.ts';
+import { resultHeader, MIB, mibPerSecond, ratio, roundMs, summarise } from './stats.ts';
 
 const COMMAND = benchCommand('export', ['EXPORT_MB', 'EXPORT_RUNS']);
-const positiveInteger = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${process.env[name]}`);
-  return value;
-};
 const LARGE_MIB = positiveInteger('EXPORT_MB', 200);
 const RUNS = positiveInteger('EXPORT_RUNS', 5);
 const REVIEWER: UserRecord = { id: 3, username: 'compliance1', displayName: 'Compliance', role: 'compliance', passwordHash: '', createdAt: '', disabledAt: null };
@@ -222,11 +217,7 @@ const { small, medium, large } = summaries;
 /** What each further MiB of media costs, the fixed costs (report, audit, checks) taken out: (large − small) bytes over (large − small) time. */
 const mediaMiBps = mibPerSecond(large.zipBytes - small.zipBytes, large.totalMs.median - small.totalMs.median);
 const result = {
-  benchmark: 'export',
-  description: 'evidence export (prepare + ZIP streamed to its end) of sessions with a large and a medium recording vs one with a small recording, encrypted data folder, real SQLite file, same run',
-  command: COMMAND,
-  at: new Date().toISOString(),
-  machine: machineFacts(),
+  ...resultHeader('export', 'evidence export (prepare + ZIP streamed to its end) of sessions with a large and a medium recording vs one with a small recording, encrypted data folder, real SQLite file, same run', COMMAND),
   largeMediaMiB: LARGE_MIB,
   runs: RUNS,
   storedBytes,

@@ -21,10 +21,10 @@ import type { DocumentReading } from '../shared/src/ocr/index.ts';
 import { createNodeDocumentReader } from '../shared/src/ocr/node/index.ts';
 import { artifactDir, repoRoot } from '../e2e/support/artifacts.ts';
 import { DOCUMENT_KINDS, VARIANTS, generateDocuments, type DocumentKind, type GeneratedDocument, type Variant } from '../e2e/support/documents/index.ts';
-import { machineFacts, summarise } from './stats.ts';
+import { resultHeader, summarise } from './stats.ts';
+import { positiveInteger } from './command-line.ts';
 
-const DOCS = Number(process.env['OCR_DOCS'] ?? 20);
-if (!Number.isInteger(DOCS) || DOCS < 1) throw new Error(`OCR_DOCS must be a positive integer, got ${process.env['OCR_DOCS']}`);
+const DOCS = positiveInteger('OCR_DOCS', 20);
 const SEED = process.env['OCR_SEED'] ?? `bench-${Date.now()}`;
 const REFERENCE_DATE = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const TODAY = new Date(`${REFERENCE_DATE}T12:00:00+08:00`);
@@ -138,11 +138,7 @@ const targets = [
 ];
 
 const result = {
-  benchmark: 'ocr',
-  description: 'per-field extraction with warm tesseract.js workers vs native `tesseract IMAGE - -l chi_sim+eng` per image, same generated images, same run',
-  command: 'npm run bench -- ocr',
-  at: new Date().toISOString(),
-  machine: machineFacts(),
+  ...resultHeader('ocr', 'per-field extraction with warm tesseract.js workers vs native `tesseract IMAGE - -l chi_sim+eng` per image, same generated images, same run', 'npm run bench -- ocr'),
   seed: SEED,
   referenceDate: REFERENCE_DATE,
   documentsPerKindAndVariant: DOCS,

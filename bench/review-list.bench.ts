@@ -32,16 +32,15 @@ import { signIn } from '../e2e/support/api.ts';
 import { artifactDir, repoRoot } from '../e2e/support/artifacts.ts';
 import { startServer, type TestServer } from '../e2e/support/server.ts';
 import { captureStatements, explainQueryPlan, type CapturedStatement } from './sql-capture.ts';
-import { benchCommand } from './command-line.ts';
-import { machineFacts, ratio, roundMs, summarise } from './stats.ts';
+import { benchCommand, positiveInteger } from './command-line.ts';
+import { resultHeader, ratio, roundMs, summarise } from './stats.ts';
 
 const COMMAND = benchCommand('review-list', ['REVIEW_SIZES', 'REVIEW_RUNS', 'REVIEW_HTTP']);
 const SIZES = (process.env['REVIEW_SIZES'] ?? '100,1000,10000,50000').split(',').map(Number);
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || SIZES.some((n, i) => i > 0 && n <= SIZES[i - 1]!)) {
   throw new Error(`REVIEW_SIZES must be increasing positive integers, got ${process.env['REVIEW_SIZES']}`);
 }
-const RUNS = Number(process.env['REVIEW_RUNS'] ?? 15);
-if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`REVIEW_RUNS must be a positive integer, got ${process.env['REVIEW_RUNS']}`);
+const RUNS = positiveInteger('REVIEW_RUNS', 15);
 const WARM_UP_RUNS = 3;
 const OVER_HTTP = process.env['REVIEW_HTTP'] !== '0';
 
@@ -222,11 +221,7 @@ const ratios = sizes.map((size) => ({
 }));
 
 const result = {
-  benchmark: 'review-list',
-  description: 'GET /api/review/sessions on growing databases: ReviewService on the real SQLite file and HTTP through the real server; ratios against the smallest size, same run',
-  command: COMMAND,
-  at: new Date().toISOString(),
-  machine: machineFacts(),
+  ...resultHeader('review-list', 'GET /api/review/sessions on growing databases: ReviewService on the real SQLite file and HTTP through the real server; ratios against the smallest size, same run', COMMAND),
   sizes: SIZES,
   baselineSessions: baseline.sessions,
   runsPerRequest: RUNS,

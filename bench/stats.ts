@@ -27,3 +27,8 @@ export function roundMs(ms: number): number {
 export function machineFacts() {
   return { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: os.loadavg() };
 }
+
+/** What every saved result starts with: which bench, what it measures, how to rerun it, when and where. */
+export function resultHeader(benchmark: string, description: string, command: string) {
+  return { benchmark, description, command, at: new Date().toISOString(), machine: machineFacts() };
+}
