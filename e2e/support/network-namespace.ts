@@ -8,9 +8,10 @@
  * The addresses are a private /29 used only on this machine, between the test and its
  * own namespace. `cut()` takes the namespace's end down (the kiosk's cable is pulled:
  * its browser sees its network go away), `restore()` brings it back. The host's second
- * address is for media (the server announces it for ICE): `cutMedia()` drops the
- * namespace's packets to it alone (a blackhole route), so the browser's media stops while
- * its signaling, on the first address, stays up; `restoreMedia()` lifts that. Needs root (or
+ * address is for media (the server announces it for ICE): `cutMedia()` drops what the
+ * namespace sends to it and receives from it (blackhole rules), so the browser's media
+ * stops both ways while its signaling, on the first address, stays up; `restoreMedia()`
+ * lifts that. Needs root (or
  * CAP_NET_ADMIN); `available()` says whether this machine allows it. Names carry the
  * process id and a counter, so runs never collide; `remove()` deletes the namespace and
  * with it both ends of the pair, and `removeStale()` cleans up after killed runs.
@@ -40,7 +41,7 @@ export interface NetworkNamespace {
   cut(): void;
   /** Brings it back up. */
   restore(): void;
-  /** Drops what the namespace sends to `mediaAddress`, nothing else. */
+  /** Drops what the namespace sends to and receives from `mediaAddress`, nothing else. */
   cutMedia(): void;
   restoreMedia(): void;
   remove(): void;
@@ -90,6 +91,10 @@ export function createNetworkNamespace(): NetworkNamespace {
     ip('-n', name, 'addr', 'add', `${namespaceAddress}/29`, 'dev', nsIf);
     ip('-n', name, 'link', 'set', 'lo', 'up');
     ip('-n', name, 'link', 'set', nsIf, 'up');
+    // The local table is looked up first (priority 0), before any rule could drop what
+    // arrives for the namespace's own address: move it behind room for cutMedia's rules.
+    ip('-n', name, 'rule', 'add', 'pref', '100', 'lookup', 'local');
+    ip('-n', name, 'rule', 'del', 'pref', '0');
   } catch (error) {
     spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore' });
     spawnSync('ip', ['link', 'delete', hostIf], { stdio: 'ignore' });
@@ -113,10 +118,13 @@ export function createNetworkNamespace(): NetworkNamespace {
       ip('-n', name, 'link', 'set', nsIf, 'up');
     },
     cutMedia() {
-      ip('-n', name, 'route', 'add', 'blackhole', `${mediaAddress}/32`);
+      // Both ways: the browser's own checks must fail, not only the server's.
+      ip('-n', name, 'rule', 'add', 'pref', '10', 'to', mediaAddress, 'blackhole');
+      ip('-n', name, 'rule', 'add', 'pref', '11', 'from', mediaAddress, 'blackhole');
     },
     restoreMedia() {
-      ip('-n', name, 'route', 'del', 'blackhole', `${mediaAddress}/32`);
+      ip('-n', name, 'rule', 'del', 'pref', '10');
+      ip('-n', name, 'rule', 'del', 'pref', '11');
     },
     remove() {
       if (removed) return;

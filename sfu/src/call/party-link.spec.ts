@@ -8,7 +8,7 @@ describe('PartyLink', () => {
     const link = new PartyLink('kiosk');
     expect(link.down('media', t(10))).toEqual({ party: 'kiosk', via: 'media', at: t(10) });
     expect(link.down('signaling', t(12))).toBeNull();
-    link.note('rejoin');
+    link.note('rejoin', t(14));
     expect(link.up('signaling', t(16))).toBeNull();
     expect(link.up('media', t(17))).toEqual({
       party: 'kiosk',
@@ -34,7 +34,19 @@ describe('PartyLink', () => {
     expect(link.up('media', t(1))).toBeNull();
     link.down('media', t(2));
     expect(link.down('media', t(3))).toBeNull();
-    link.note('ice-restart');
+    link.note('ice-restart', t(3));
     expect(link.up('media', t(4))).toMatchObject({ downMs: 2000, recoveredBy: 'ice-restart', via: ['media'] });
+  });
+
+  it('counts an ICE restart the browser asked for shortly before the server saw its media stop, not one long before', () => {
+    const link = new PartyLink('kiosk');
+    link.note('ice-restart', t(1));
+    link.note('ice-restart', t(8));
+    link.down('media', t(10));
+    expect(link.up('media', t(14))).toMatchObject({ recoveredBy: 'ice-restart', downMs: 4000 });
+
+    link.note('ice-restart', t(20));
+    link.down('media', t(30));
+    expect(link.up('media', t(33))).toMatchObject({ recoveredBy: 'ice' });
   });
 });

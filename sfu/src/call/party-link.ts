@@ -28,11 +28,19 @@ export interface LinkRestored {
   recoveredBy: Recovery;
 }
 
+/**
+ * How long before the server sees a party's media stall a recovery it asked for still
+ * counts: a browser notices its path is down (and restarts ICE) about as soon as the
+ * server notices the packets stop, sometimes first.
+ */
+export const RECOVERY_LEAD_MS = 5000;
+
 export class PartyLink {
   readonly party: Role;
   readonly #down = new Map<LinkSource, Date>();
   readonly #wasDown = new Set<LinkSource>();
-  readonly #recoveries = new Set<Recovery>();
+  /** Recoveries asked for, with when: those from shortly before the loss count too. */
+  #recoveries: Array<{ recovery: Exclude<Recovery, 'ice'>; at: Date }> = [];
   #lostAt: Date | null = null;
 
   constructor(party: Role) {
@@ -61,15 +69,17 @@ export class PartyLink {
   }
 
   /** Something was done to bring the party back (kept for the restored event). */
-  note(recovery: Exclude<Recovery, 'ice'>): void {
-    if (this.#lostAt) this.#recoveries.add(recovery);
+  note(recovery: Exclude<Recovery, 'ice'>, at = new Date()): void {
+    if (!this.#lostAt) this.#recoveries = this.#recoveries.filter((r) => at.getTime() - r.at.getTime() <= RECOVERY_LEAD_MS);
+    this.#recoveries.push({ recovery, at });
   }
 
   /** A source is up again; returns the restoration once no source is down any more. */
   up(source: LinkSource, at: Date): LinkRestored | null {
     if (!this.#down.delete(source) || this.#down.size > 0 || !this.#lostAt) return null;
     const lostAt = this.#lostAt;
-    const recoveredBy: Recovery = this.#recoveries.has('rejoin') ? 'rejoin' : this.#recoveries.has('ice-restart') ? 'ice-restart' : 'ice';
+    const asked = new Set(this.#recoveries.filter((r) => r.at.getTime() >= lostAt.getTime() - RECOVERY_LEAD_MS).map((r) => r.recovery));
+    const recoveredBy: Recovery = asked.has('rejoin') ? 'rejoin' : asked.has('ice-restart') ? 'ice-restart' : 'ice';
     const restored: LinkRestored = {
       party: this.party,
       lostAt,
@@ -80,7 +90,7 @@ export class PartyLink {
     };
     this.#lostAt = null;
     this.#wasDown.clear();
-    this.#recoveries.clear();
+    this.#recoveries = [];
     return restored;
   }
 }

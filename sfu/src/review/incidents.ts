@@ -15,6 +15,8 @@ export interface Incident {
 
 /** How far before and after a hole an incident still counts as its likely cause or end. */
 const NEARBY_MS = 3000;
+/** A reason stays readable: the rest is on the timeline beside it. */
+const MAX_NAMED = 5;
 
 type Payload = Record<string, unknown>;
 const party = (p: Payload) => (typeof p['party'] === 'string' ? p['party'] : 'party');
@@ -38,10 +40,12 @@ const DESCRIBE: Record<string, (p: Payload) => string | null> = {
 
 /** The incidents of a session's timeline, oldest first. */
 export function incidentsOf(events: Array<Pick<ReviewEvent, 'type' | 'at' | 'payload'>>): Incident[] {
-  return events.flatMap((event) => {
-    const what = DESCRIBE[event.type]?.((event.payload ?? {}) as Payload);
-    return what ? [{ atMs: Date.parse(event.at), what }] : [];
-  });
+  return events
+    .flatMap((event) => {
+      const what = DESCRIBE[event.type]?.((event.payload ?? {}) as Payload);
+      return what ? [{ atMs: Date.parse(event.at), what }] : [];
+    })
+    .sort((a, b) => a.atMs - b.atMs); // an outage is stored when noticed, with the time it began
 }
 
 /**
@@ -51,5 +55,7 @@ export function incidentsOf(events: Array<Pick<ReviewEvent, 'type' | 'at' | 'pay
 export function incidentsAround(incidents: Incident[], fromMs: number, toMs: number, at: (ms: number) => string): string {
   const near = incidents.filter((i) => i.atMs >= fromMs - NEARBY_MS && i.atMs <= toMs + NEARBY_MS);
   if (near.length === 0) return '';
-  return ` Around then: ${near.map((i) => `${at(i.atMs)} ${i.what}`).join('; ')}.`;
+  const named = near.slice(0, MAX_NAMED).map((i) => `${at(i.atMs)} ${i.what}`);
+  if (near.length > MAX_NAMED) named.push(`${near.length - MAX_NAMED} more on the timeline`);
+  return ` Around then: ${named.join('; ')}.`;
 }

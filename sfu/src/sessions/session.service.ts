@@ -469,7 +469,7 @@ export class SessionService {
 
   /** The party asked for an ICE restart of one of its transports (kept for the restored event). */
   noteIceRestart(peer: Peer): void {
-    if (peer.sessionId) this.#links.get(peer.sessionId)?.get(peer.role)?.note('ice-restart');
+    if (peer.sessionId && this.#isOpen(peer.sessionId)) this.#link(peer.sessionId, peer.role).note('ice-restart');
   }
 
   #isOpen(sessionId: string): boolean {
