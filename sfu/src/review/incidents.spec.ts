@@ -14,6 +14,7 @@ describe('incidents of a call', () => {
       // Stored when noticed, with the time the outage began: before the reset above.
       { type: 'connection.lost', at: at(4), payload: { party: 'kiosk', via: 'media' } },
       { type: 'recording.started', at: at(1), payload: { segment: 1 } },
+      { type: 'recording.gap', at: at(5.5), payload: { afterSegment: 1, segment: 2, gapMs: 600, cause: 'recorder-died' } },
       { type: 'recording.started', at: at(6), payload: { segment: 2 } },
       { type: 'connection.restored', at: at(7), payload: { party: 'kiosk', downMs: 3000, recoveredBy: 'ice-restart' } },
       { type: 'teller.lost', at: at(9), payload: { teller: 'teller1', how: 'dropped' } },
@@ -23,6 +24,7 @@ describe('incidents of a call', () => {
       [0, 'teller1 took the call'],
       [4, "the kiosk's connection was lost"],
       [5, 'the media worker died and both parties reconnected'],
+      [5.5, "the recorder's ffmpeg died after segment 1"],
       [6, 'the recorder started segment 2'],
       [7, "the kiosk's connection came back after 3.0 s (ice-restart)"],
       [9, "teller1's console dropped off the network"],

@@ -34,6 +34,8 @@ const DESCRIBE: Record<string, (p: Payload) => string | null> = {
   'session.accepted': (p) => `${String(p['tellerName'])} took the call`,
   'recording.started': (p) => (typeof p['segment'] === 'number' && p['segment'] > 1 ? `the recorder started segment ${p['segment']}` : null),
   'recording.failed': (p) => `recording segment ${String(p['segment'])} failed`,
+  'recording.gap': (p) => `the recorder's ffmpeg died after segment ${String(p['afterSegment'])}`,
+  'recording.interrupted': (p) => `recording segment ${String(p['segment'])} was cut off`,
   'media.reset': () => 'the media worker died and both parties reconnected',
   'session.interrupted': () => 'the server stopped',
 };
