@@ -16,7 +16,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_HEADER, CSRF_HEADER_VALUE, KIOSK_UPLOAD_TOKEN_HEADER, KioskUploadKind, MAX_SIGNALING_FRAME_BYTES, MAX_SIGNALING_FRAME_DEPTH, RegisterKioskRequest, requests, type AuditVerificationReport, type Method, type SessionDetail } from '@vtm/shared';
+import { CSRF_WRITE_HEADERS, KIOSK_UPLOAD_TOKEN_HEADER, KioskUploadKind, MAX_SIGNALING_FRAME_BYTES, MAX_SIGNALING_FRAME_DEPTH, RegisterKioskRequest, requests, type AuditVerificationReport, type Method, type SessionDetail } from '@vtm/shared';
 import { artifactDir, repoRoot } from './support/artifacts.ts';
 import { signIn } from './support/api.ts';
 import { enrolledKiosk } from './support/kiosks.ts';
@@ -489,7 +489,7 @@ describe('hostile input against the real server', () => {
         counts.set(c.category, tally);
         tally.sent++;
         try {
-          const answer = await sendHttp(server.url, csrf ? { ...c, headers: { ...c.headers, [CSRF_HEADER]: CSRF_HEADER_VALUE } } : c, cookie);
+          const answer = await sendHttp(server.url, csrf ? { ...c, headers: { ...c.headers, ...CSRF_WRITE_HEADERS } } : c, cookie);
           tally.statuses[answer.status] = (tally.statuses[answer.status] ?? 0) + 1;
           const problem = check(c, answer.status, answer.contentType, answer.body);
           if (problem) failures.push(`${c.category} ${c.method} ${c.path.slice(0, 120)} (${cookie?.slice(0, 12) ?? 'no cookie'}): ${problem}`);
@@ -562,7 +562,7 @@ describe('hostile input against the real server', () => {
     }
     const still = await fetch(`${server.url}/api/sessions/${context.draftId}/stills`, {
       method: 'POST',
-      headers: { 'content-type': 'image/png', cookie: cookies.teller1, [CSRF_HEADER]: CSRF_HEADER_VALUE },
+      headers: { 'content-type': 'image/png', cookie: cookies.teller1, ...CSRF_WRITE_HEADERS },
       body: Buffer.concat([fullSize, Buffer.from([0x20])]),
     });
     expect(still.status).toBe(413);
@@ -666,7 +666,7 @@ describe('hostile input against the real server', () => {
     for (const entry of queue.entries.slice(1, -1)) expect(entry.kioskName).toMatch(/^FZ /);
 
     // And the tamper-evident trail still verifies, entries and files.
-    const verify = await fetch(`${server.url}/api/audit/verify`, { method: 'POST', headers: { cookie: cookies.compliance1, [CSRF_HEADER]: CSRF_HEADER_VALUE } });
+    const verify = await fetch(`${server.url}/api/audit/verify`, { method: 'POST', headers: { cookie: cookies.compliance1, ...CSRF_WRITE_HEADERS } });
     expect(verify.status).toBe(200);
     const report = (await verify.json()) as AuditVerificationReport;
     expect(report).toMatchObject({ ok: true, brokenFiles: [] });

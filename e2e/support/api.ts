@@ -1,12 +1,12 @@
 /** The HTTP API as a signed-in user, from Node. */
-import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@vtm/shared';
+import { CSRF_WRITE_HEADERS } from '@vtm/shared';
 import { TEST_PASSWORD } from './server.ts';
 
 /**
  * Headers every change (POST, PUT, PATCH, DELETE) sent with the session cookie must carry:
  * the server refuses a cookie-authorised change without them (CSRF, sfu/src/http/csrf.ts).
  */
-export const WRITE_HEADERS: Record<string, string> = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
+export const WRITE_HEADERS = CSRF_WRITE_HEADERS;
 
 const cookies = new Map<string, string>();
 

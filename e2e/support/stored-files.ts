@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDataKeys, type DataKeyring } from '../../sfu/src/storage/encryption/data-keys.ts';
-import { MAGIC, decryptBuffer, decryptFile } from '../../sfu/src/storage/encryption/encrypted-file.ts';
+import { MAGIC, decryptBuffer, decryptFile, looksEncrypted } from '../../sfu/src/storage/encryption/encrypted-file.ts';
 import { readRecordingJournal, type JournalReadOutcome } from '../../sfu/src/storage/encryption/recording-journal.ts';
 import { DEVELOPMENT_KEY_FILE } from '../../sfu/src/storage/encryption/key-setup.ts';
 
@@ -23,7 +23,7 @@ export function isEncrypted(file: string): boolean {
   const start = Buffer.alloc(MAGIC.length);
   const fd = fs.openSync(file, 'r');
   try {
-    return fs.readSync(fd, start, 0, start.length, 0) === start.length && start.equals(MAGIC);
+    return looksEncrypted(start.subarray(0, fs.readSync(fd, start, 0, start.length, 0)));
   } finally {
     fs.closeSync(fd);
   }

@@ -67,6 +67,9 @@ export interface OcrTimings {
   reads: { kind: string; ms: number }[];
 }
 
+/** Why the enrollment screen shows: the kept credential was refused (revoked), or a typed code was. */
+export type EnrollError = 'enrollRevoked' | 'enrollWrongCode' | 'enrollTooMany' | 'enrollFailed';
+
 export class KioskSession {
   screen = $state<KioskScreen>('connecting');
   locale = $state<Locale>('zh-CN');
@@ -75,7 +78,7 @@ export class KioskSession {
   endedBy = $state<Role | null>(null);
   errorKey = $state<'cameraError' | 'connectionLost' | null>(null);
   /** Why the enrollment screen shows: the server refused the kept credential (revoked), or a code was refused. */
-  enrollError = $state<'enrollRevoked' | 'enrollWrongCode' | 'enrollTooMany' | 'enrollFailed' | null>(null);
+  enrollError = $state<EnrollError | null>(null);
   enrolling = $state(false);
   /** The question the teller has put on screen, and whether its answer has gone out. */
   question = $state<NotificationData<'question.shown'> | null>(null);
@@ -132,7 +135,7 @@ export class KioskSession {
       return;
     }
     this.party.credential = credential;
-    await this.connect();
+    await this.connect().catch(() => this.#connectionLost());
   }
 
   /** Staff typed the enrollment code: redeem it for the credential, keep it, connect. */
@@ -153,12 +156,20 @@ export class KioskSession {
       localStorage.setItem(KIOSK_CREDENTIAL_STORAGE_KEY, enrolled.credential);
       this.enrollError = null;
       this.party.credential = enrolled.credential;
-      await this.connect();
     } catch {
       this.enrollError = 'enrollFailed';
+      return;
     } finally {
       this.enrolling = false;
     }
+    // Enrolled: from here on a failure is the connection's, shown as on any start.
+    await this.connect().catch(() => this.#connectionLost());
+  }
+
+  /** The kiosk could not reach the server: say so (staff reload it). */
+  #connectionLost(): void {
+    this.errorKey = 'connectionLost';
+    this.screen = 'error';
   }
 
   /** The server refused this kiosk's credential (revoked): forget it and ask to be enrolled again. */

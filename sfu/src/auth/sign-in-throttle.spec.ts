@@ -89,4 +89,14 @@ describe('SignInThrottle', () => {
     const { attempt } = throttle({ maxFailuresPerUser: 2, lockoutMs: MINUTE, freeFailuresPerAddress: 2 });
     for (let i = 0; i < 100; i++) expect(attempt('teller1', '127.0.0.1', true).outcome).toBeDefined();
   });
+
+  it('keeps a lock when a flood of other names and addresses fills its memory', () => {
+    const { attempt } = throttle();
+    for (let i = 0; i < 5; i++) attempt('teller1', `10.0.0.${i}`);
+    expect(attempt('teller1', '10.0.1.1').refused?.scope).toBe('user');
+    // Far more failed names, from far more addresses, than it keeps (10,000).
+    for (let i = 0; i < 12_000; i++) attempt(`nobody-${i}`, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    expect(attempt('teller1', '10.0.1.2', true).refused?.scope).toBe('user');
+  });
 });
+

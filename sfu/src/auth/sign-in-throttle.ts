@@ -49,7 +49,7 @@ interface Counter {
   blockedUntil: number;
 }
 
-/** Beyond this many names or addresses, the least recently failed are forgotten (memory stays bounded). */
+/** Beyond this many names or addresses, the least recently failed that are not locked are forgotten. */
 const MAX_TRACKED = 10_000;
 /** How long an attempt refused only because others are still being checked should wait. */
 const IN_FLIGHT_RETRY_MS = 1000;
@@ -77,6 +77,19 @@ export class SignInThrottle {
       { scope: 'user' as const, counter: user, limit: this.limits.maxFailuresPerUser },
       { scope: 'address' as const, counter: client, limit: this.limits.freeFailuresPerAddress },
     ];
+    const refusal = this.#refusal(blocked, now);
+    if (refusal) {
+      // A refused attempt leaves no trace of its own (a flood of made-up names fills nothing).
+      this.#forgetIfIdle(this.#users, userKey(username), user, now);
+      this.#forgetIfIdle(this.#addresses, address, client, now);
+      return refusal;
+    }
+    user.pending++;
+    client.pending++;
+    return null;
+  }
+
+  #refusal(blocked: Array<{ scope: SignInRefusal['scope']; counter: Counter; limit: number }>, now: number): SignInRefusal | null {
     for (const { scope, counter } of blocked) {
       if (counter.blockedUntil > now) return { scope, retryAfterMs: counter.blockedUntil - now };
     }
@@ -84,8 +97,6 @@ export class SignInThrottle {
     for (const { scope, counter, limit } of blocked) {
       if (counter.pending >= Math.max(1, limit - counter.failures)) return { scope, retryAfterMs: IN_FLIGHT_RETRY_MS };
     }
-    user.pending++;
-    client.pending++;
     return null;
   }
 
@@ -109,7 +120,7 @@ export class SignInThrottle {
       // Most recently failed last: the first entry is the one to forget when there are too many.
       map.delete(key);
       map.set(key, counter);
-      if (map.size > MAX_TRACKED) map.delete(map.keys().next().value!);
+      this.#evictIfFull(map, now);
     }
     if (user.failures >= this.limits.maxFailuresPerUser) {
       user.blockedUntil = now + this.limits.lockoutMs;
@@ -145,9 +156,24 @@ export class SignInThrottle {
     if (!counter) {
       counter = { failures: 0, pending: 0, lastFailureAt: 0, blockedUntil: 0 };
       map.set(key, counter);
-      if (map.size > MAX_TRACKED) map.delete(map.keys().next().value!);
+      this.#evictIfFull(map, now);
     }
     return counter;
+  }
+
+  /**
+   * Keeps memory bounded: past MAX_TRACKED entries, the least recently failed one that is
+   * neither locked nor being checked is forgotten. A lock is never forgotten early, so a
+   * flood of other names cannot lift it; locks cost an attacker failures and expire.
+   */
+  #evictIfFull(map: Map<string, Counter>, now: number): void {
+    if (map.size <= MAX_TRACKED) return;
+    for (const [key, counter] of map) {
+      if (counter.blockedUntil <= now && counter.pending === 0) {
+        map.delete(key);
+        return;
+      }
+    }
   }
 
   #forgetIfIdle(map: Map<string, Counter>, key: string, counter: Counter, now: number): void {

@@ -148,10 +148,6 @@ export class KioskService {
     return kiosk && kiosk.enrolledAt && !kiosk.revokedAt ? kiosk : undefined;
   }
 
-  async isRevoked(kioskId: number): Promise<boolean> {
-    return Boolean((await this.#repos.kiosks.byId(kioskId))?.revokedAt);
-  }
-
   /** Revokes the kiosk: its credential stops working, its connections close and its session ends. */
   async revoke(kioskId: number, admin: UserRecord): Promise<KioskView> {
     const kiosk = await this.#repos.kiosks.byId(kioskId);

@@ -2,7 +2,8 @@
  * One ffmpeg process that receives RTP described by an SDP file and copies it, without
  * re-encoding, into Matroska written so that a crash loses at most about a second.
  * ffmpeg writes to its stdout, never to a file: the bytes go to an output (the encrypted
- * recording journal) as they arrive, so no plaintext media touches the disk.
+ * recording journal) as they arrive, so no plaintext media is written while recording
+ * (sealing and finalisation later read a private, short-lived decrypted copy).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';

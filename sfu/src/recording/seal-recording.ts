@@ -51,7 +51,8 @@ export async function sealRecordingFile(ffprobePath: string, file: string): Prom
   let stored: StoredBytes;
   if (await storedFileKeyId(dataDir, name)) {
     probe = await withPlaintextCopy(dataDir, name, (plain) => probeRecording(ffprobePath, plain));
-    stored = await hashStoredFile(dataDir, name);
+    // Just converted: its size and hash were taken as it was written.
+    stored = journal?.kind === 'converted' ? journal.stored : await hashStoredFile(dataDir, name);
   } else {
     await fs.chmod(file, 0o444);
     const probed = await probeRecording(ffprobePath, file).then(

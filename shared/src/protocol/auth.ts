@@ -44,6 +44,8 @@ export const UserIdParams = z.object({ userId: z.coerce.number().int().positive(
  */
 export const CSRF_HEADER = 'x-vtm-csrf';
 export const CSRF_HEADER_VALUE = '1';
+/** The headers to add to every cookie-authenticated write. */
+export const CSRF_WRITE_HEADERS: Readonly<Record<string, string>> = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
 
 export const TellerPresence = z.enum(['available', 'busy', 'away']);
 export type TellerPresence = z.infer<typeof TellerPresence>;

@@ -1,5 +1,5 @@
 /** The console's calls to the auth and user API (same origin, cookie-based). */
-import { CSRF_HEADER, CSRF_HEADER_VALUE, type ApiError, type CreateUserRequest, type UserView } from '@vtm/shared';
+import { CSRF_WRITE_HEADERS, type ApiError, type CreateUserRequest, type UserView } from '@vtm/shared';
 
 export class ApiRequestError extends Error {
   readonly status: number;
@@ -11,7 +11,7 @@ export class ApiRequestError extends Error {
 }
 
 /** Headers every change sent with the session cookie carries (the server refuses one without: CSRF). */
-export const WRITE_HEADERS: Record<string, string> = { [CSRF_HEADER]: CSRF_HEADER_VALUE };
+export const WRITE_HEADERS = CSRF_WRITE_HEADERS;
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const method = init.method ?? 'GET';

@@ -138,6 +138,12 @@ describe('customer identities sealed at rest (real SQLite file)', () => {
       `customer_identities row "${b}": the sealed personal data does not authenticate under key "k1": it was changed, copied from another row`,
     );
     expect((await repos.customers.identityFor(a))?.name).toBe(CUSTOMER.name);
+    // The reviewers' list still shows every session; only the damaged row's customer is unknown.
+    const { rows } = await repos.review.listForReview({
+      createdFrom: null, createdBefore: null, tellerName: null, kioskName: null, outcome: null, riskLevel: null, productCode: null,
+      reviewStatus: null, quality: null, sort: 'createdAt', order: 'asc', limit: 10, offset: 0,
+    });
+    expect(rows.map((r) => [r.id, r.customerName])).toEqual([[a, CUSTOMER.name], [b, null]]);
   });
 
   it('stores and reads no identity without keys, yet tells that one is there', async () => {

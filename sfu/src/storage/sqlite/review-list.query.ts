@@ -6,6 +6,7 @@
  */
 import type { SqliteDatabase } from '../database.ts';
 import type { ReviewListCriteria, ReviewListRow } from '../repositories.ts';
+import { SealedFieldsError } from '../encryption/sealed-fields.ts';
 import { PERSONAL_COLUMN_NAMES, type CustomerIdentityCipher, type StoredPersonalColumns } from './customer-identity-cipher.ts';
 
 /**
@@ -149,7 +150,7 @@ export function reviewListStatements(criteria: ReviewListCriteria) {
 }
 
 function toListRow(r: ListedRow, identities: CustomerIdentityCipher): ReviewListRow {
-  const customer = r.identity_session_id === null ? null : identities.open(storedIdentity(r));
+  const customer = r.identity_session_id === null ? null : openOrNull(identities, r);
   return {
     id: r.id,
     state: r.state,
@@ -167,6 +168,19 @@ function toListRow(r: ListedRow, identities: CustomerIdentityCipher): ReviewList
     reviewStatus: r.review_status,
     purgedAt: r.purged_at,
   };
+}
+
+/**
+ * One damaged row must not take the whole list down: its customer shows as unknown there
+ * (the session's own page, and audit verification, say what is wrong with it).
+ */
+function openOrNull(identities: CustomerIdentityCipher, r: ListedRow) {
+  try {
+    return identities.open(storedIdentity(r));
+  } catch (error) {
+    if (error instanceof SealedFieldsError) return null;
+    throw error;
+  }
 }
 
 function storedIdentity(r: ListedRow): StoredPersonalColumns {
